@@ -1,0 +1,276 @@
+/*
+ * north.h — the library OS's POSIX-style API. The Linux shim (and any
+ * embedding program) calls these; they return 0 or a non-negative value on
+ * success and a negative errno on failure, and never abort on bad input.
+ *
+ * Pointers named u* are guest ("user") memory: the kernel touches them only
+ * through plat_copy or hands them to the host, which checks them itself.
+ * Other pointers are bento memory.
+ */
+#ifndef BENTO_NORTH_H
+#define BENTO_NORTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bento/types.h>
+#include <bento/errno.h>
+
+/* ---- Open files ------------------------------------------------------- */
+
+struct file;
+struct file_ops;
+
+/* Flags: Linux O_* numbering (the kernel's own too). */
+#define K_O_ACCMODE   03
+#define K_O_RDONLY    00
+#define K_O_WRONLY    01
+#define K_O_RDWR      02
+#define K_O_CREAT     0100
+#define K_O_EXCL      0200
+#define K_O_NOCTTY    0400
+#define K_O_TRUNC     01000
+#define K_O_APPEND    02000
+#define K_O_NONBLOCK  04000
+#define K_O_DSYNC     010000
+#define K_O_DIRECT    040000
+#define K_O_LARGEFILE 0100000
+#define K_O_DIRECTORY 0200000
+#define K_O_NOFOLLOW  0400000
+#define K_O_NOATIME   01000000
+#define K_O_CLOEXEC   02000000
+#define K_O_PATH      010000000
+#define K_O_TMPFILE   020200000
+
+#define K_S_IFMT   0170000
+#define K_S_IFSOCK 0140000
+#define K_S_IFLNK  0120000
+#define K_S_IFREG  0100000
+#define K_S_IFBLK  0060000
+#define K_S_IFDIR  0040000
+#define K_S_IFCHR  0020000
+#define K_S_IFIFO  0010000
+
+#define K_AT_FDCWD (-100)
+#define K_AT_SYMLINK_NOFOLLOW 0x100
+#define K_AT_REMOVEDIR 0x200
+#define K_AT_SYMLINK_FOLLOW 0x400
+#define K_AT_EMPTY_PATH 0x1000
+
+/* Reference counting of open file descriptions. */
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+/* ---- Descriptor table of the calling process -------------------------- */
+
+int fd_install(struct file *f, int cloexec);       /* lowest free fd */
+struct file *fd_get(int fd);                       /* +1 ref, NULL if bad */
+int fd_close(int fd);
+int fd_close_range(unsigned first, unsigned last, unsigned flags);
+int fd_dup(int fd, int min, int cloexec);          /* F_DUPFD semantics */
+int fd_dup2(int oldfd, int newfd, int cloexec);    /* dup3 semantics when cloexec>=0 */
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, int on);
+int fd_count_limit(void);
+/* Calls fn for each open fd (for /proc/self/fd). */
+void fd_each(void (*fn)(int fd, struct file *f, void *ctx), void *ctx);
+
+/* ---- Files by path ---------------------------------------------------- */
+
+/* openat(2): dirfd may be K_AT_FDCWD. Returns a new fd. */
+int vfs_openat(int dirfd, const char *path, int flags, int mode);
+/* fstatat(2) with K_AT_* flags; path "" with K_AT_EMPTY_PATH = the fd. */
+int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st);
+/* faccessat2: mode is R_OK|W_OK|X_OK bits (4,2,1) or F_OK. */
+int vfs_accessat(int dirfd, const char *path, int mode, int flags);
+long vfs_readlinkat(int dirfd, const char *path, char *buf, size_t n);
+int vfs_mkdirat(int dirfd, const char *path, int mode);
+int vfs_unlinkat(int dirfd, const char *path, int flags);
+int vfs_renameat(int olddir, const char *oldpath, int newdir, const char *newpath, int flags);
+int vfs_symlinkat(const char *target, int dirfd, const char *path);
+int vfs_linkat(int olddir, const char *oldpath, int newdir, const char *newpath, int flags);
+int vfs_chmodat(int dirfd, const char *path, int mode);
+int vfs_utimensat(int dirfd, const char *path, const struct b_timespec ts[2], int flags);
+int vfs_truncate(const char *path, int64_t len);
+int vfs_statfs(const char *path, struct b_statfs *st);
+int vfs_chdir(const char *path);
+int vfs_fchdir(int fd);
+/* Current directory as a guest path; returns length+1 or -ERANGE. */
+long vfs_getcwd(char *buf, size_t n);
+/* Canonical guest path of an open file (for /proc and fd readlink). */
+const char *file_path(struct file *f);
+
+/* ---- Operations on descriptors ---------------------------------------- */
+
+long file_read(int fd, void *ubuf, size_t n);
+long file_write(int fd, const void *ubuf, size_t n);
+long file_pread(int fd, void *ubuf, size_t n, int64_t off);
+long file_pwrite(int fd, const void *ubuf, size_t n, int64_t off);
+long file_seek(int fd, int64_t off, int whence);
+int file_stat(int fd, struct b_stat *st);
+int file_statfs(int fd, struct b_statfs *st);
+long file_getdents(int fd, void *ubuf, size_t n);
+int file_ioctl(int fd, unsigned long req, void *uarg);
+int file_truncate(int fd, int64_t len);
+int file_sync(int fd);
+int file_chmod(int fd, int mode);
+int file_get_flags(int fd);
+int file_set_flags(int fd, int flags);
+/* Poll a set of descriptors (revents filled); timeout NULL = forever. */
+int file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout);
+/* For mmap: the host handle that backs fd's data, or -ENODEV. */
+int file_map_handle(int fd, int *writable);
+/* Give the guest a host handle it inherited (stdin/stdout/stderr) as
+ * descriptor guest_fd; flags are its O_* status flags. */
+int file_adopt_host(int guest_fd, int host_fd, int flags);
+/* memfd_create: a new anonymous in-memory file, as a descriptor. */
+int file_memfd(const char *name, int flags);
+/* fcntl commands specific to a file kind (pipe sizes, seals). */
+int file_fcntl_special(int fd, int cmd, long arg);
+/* A pipe pair: fds[0] read end, fds[1] write end. */
+int pipe_create(int fds[2], int flags);
+/* Advisory record locks (F_GETLK/F_SETLK/F_SETLKW), Linux flock layout
+ * fields: type, whence, start, len, pid. */
+struct k_flock { short type, whence; int64_t start, len; int pid; };
+int file_lock(int fd, int cmd, struct k_flock *fl);
+
+/* ---- Mount table (set up before the guest starts) --------------------- */
+
+int vfs_mount_host(const char *guest_path, int host_dir, int writable);
+int vfs_mount_tmpfs(const char *guest_path);
+int vfs_mount_devfs(const char *guest_path);
+int vfs_mount_procfs(const char *guest_path);
+int vfs_add_symlink(const char *guest_path, const char *target);
+int vfs_hide(const char *guest_path);
+/* Resolve a program path for exec: follows links, checks a regular file.
+ * Fills canon (the canonical guest path). Returns an fd-less file. */
+int vfs_open_exec(const char *path, struct file **out, char *canon, size_t n);
+
+/* ---- Memory map of the guest ------------------------------------------ */
+
+#define K_PROT_READ 1
+#define K_PROT_WRITE 2
+#define K_PROT_EXEC 4
+#define K_MAP_SHARED 0x01
+#define K_MAP_PRIVATE 0x02
+#define K_MAP_FIXED 0x10
+#define K_MAP_ANONYMOUS 0x20
+#define K_MAP_GROWSDOWN 0x100
+#define K_MAP_NORESERVE 0x4000
+#define K_MAP_POPULATE 0x8000
+#define K_MAP_STACK 0x20000
+#define K_MAP_FIXED_NOREPLACE 0x100000
+
+long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, uint64_t off);
+int vm_munmap(uintptr_t addr, size_t len);
+int vm_mprotect(uintptr_t addr, size_t len, int prot);
+long vm_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr);
+int vm_madvise(uintptr_t addr, size_t len, int advice);
+int vm_msync(uintptr_t addr, size_t len, int flags);
+long vm_brk(uintptr_t addr);
+/* Sets the program break start (after the loaded executable). */
+void vm_brk_init(uintptr_t start);
+/* Records a mapping the loader made (name shown in /proc/self/maps). */
+void vm_note(uintptr_t start, size_t len, int prot, int flags, const char *name, uint64_t off);
+/* Writes /proc/self/maps text into buf; returns its length. */
+size_t vm_format_maps(char *buf, size_t n);
+/* Is [addr, addr+len) free of bento's own memory? */
+int vm_guest_range_ok(uintptr_t addr, size_t len);
+/* Bento memory that guest mappings may not replace. */
+void vm_reserve(uintptr_t start, size_t len);
+
+/* Copy from/to guest memory: 0 or -EFAULT. */
+int copy_in(void *dst, const void *usrc, size_t n);
+int copy_out(void *udst, const void *src, size_t n);
+/* Copy a guest string (NUL included) of at most n bytes; returns length. */
+long copy_in_str(char *dst, const char *usrc, size_t n);
+
+/* ---- Processes and threads -------------------------------------------- */
+
+struct thread;
+struct process;
+
+/* Initialise the kernel: heap, the first process and its first thread. */
+int kernel_init(void);
+struct thread *thread_current(void);
+/* A slot of the calling thread for the shim's own per-thread data. */
+void **thread_shim_slot(void);
+/* Create a guest thread record in this process; returns its tid. The
+ * caller starts the host thread (plat_thread_spawn with the record). */
+struct thread *thread_create(void);
+int thread_tid(struct thread *t);
+void thread_set_host(struct thread *t, long host_tid);
+/* Record/read the CLONE_CHILD_CLEARTID address of the calling thread. */
+void thread_set_clear_tid(struct thread *t, uintptr_t uaddr);
+uintptr_t thread_clear_tid(void);
+/* Drop a thread record that never started. */
+void thread_remove_record(struct thread *t);
+/* The calling thread is leaving; returns the number of threads left. */
+int thread_exit_current(void);
+int proc_getpid(void);
+int proc_getppid(void);
+int thread_gettid(void);
+/* Identity: real, effective, saved ids, all within the sandbox. */
+void cred_get(int *ruid, int *euid, int *suid, int *rgid, int *egid, int *sgid);
+/* Set every id at start-up (the host's ids, as the guest should see them). */
+void cred_init(int uid, int gid);
+int cred_setresuid(int r, int e, int s);
+int cred_setresgid(int r, int e, int s);
+int cred_getgroups(int n, uint32_t *list);
+int cred_setgroups(int n, const uint32_t *list);
+int proc_umask(int mask);
+/* Process name (comm), 16 bytes with NUL. */
+void proc_get_name(char *buf);
+void proc_set_name(const char *name);
+/* Resource limits (Linux RLIMIT_* numbering). */
+int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim);
+
+/* ---- Signals ---------------------------------------------------------- */
+
+#define K_NSIG 64
+struct k_sigaction {
+	uintptr_t handler;   /* 0 SIG_DFL, 1 SIG_IGN, else guest address */
+	uint64_t flags;      /* SA_* as Linux */
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+int sig_action(int sig, const struct k_sigaction *act, struct k_sigaction *old);
+/* how: 0 block, 1 unblock, 2 set. */
+int sig_procmask(int how, const uint64_t *set, uint64_t *old);
+uint64_t sig_pending(void);
+/* Send to the process (pid = own pid; -ESRCH otherwise for now) or a thread. */
+int sig_kill(int pid, int sig, const struct b_siginfo *info);
+int sig_tgkill(int tgid, int tid, int sig, const struct b_siginfo *info);
+/* Queue a signal for the calling thread (faults) or the process. */
+void sig_queue_thread(struct thread *t, const struct b_siginfo *info);
+void sig_queue_process(const struct b_siginfo *info);
+/* Take the next deliverable signal of the calling thread, honouring the
+ * mask; returns its number and fills info, or 0 if none. */
+int sig_dequeue(uint64_t mask, struct b_siginfo *info);
+/* Wait until a signal arrives or timeout passes: returns -EINTR when one
+ * is pending, -ETIMEDOUT (or -EAGAIN) otherwise. Used by sleeps. */
+int sig_wait_interruptible(const struct b_timespec *timeout);
+/* True if a signal not blocked by the thread's mask is pending. */
+int sig_has_deliverable(void);
+uint64_t sig_get_mask(void);
+void sig_set_mask(uint64_t mask);
+/* Alternate signal stack of the calling thread. */
+struct k_stack { uintptr_t sp; int flags; size_t size; };
+int sig_altstack(const struct k_stack *ss, struct k_stack *old, uintptr_t cur_sp);
+/* Interval timer ITIMER_REAL and alarm: values in microseconds. */
+int timer_setitimer(int which, const int64_t newv[4], int64_t oldv[4]);
+int timer_getitimer(int which, int64_t cur[4]);
+
+/* ---- Time ------------------------------------------------------------- */
+
+int time_get(int clock, struct b_timespec *ts);
+int time_res(int clock, struct b_timespec *ts);
+/* Sleep relative (flags 0) or until an absolute time (flags 1); -EINTR
+ * with the remaining time in *rem when a signal arrives. */
+int time_sleep(int clock, int flags, const struct b_timespec *t, struct b_timespec *rem);
+
+/* ---- Logging ---------------------------------------------------------- */
+
+void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

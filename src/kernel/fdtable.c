@@ -1,0 +1,172 @@
+/* fdtable.c — the descriptor table of the process: numbers to open file
+ * descriptions, with close-on-exec bits. */
+#include "kernel/kernel.h"
+
+static struct fdtable *table(void)
+{
+	return &kproc->fds;
+}
+
+static int nofile_limit(void)
+{
+	uint64_t lim = kproc->rlim[7][0];
+	return lim > FD_MAX ? FD_MAX : (int)lim;
+}
+
+int fd_count_limit(void)
+{
+	return nofile_limit();
+}
+
+static int install_at_or_above(struct file *f, int min, int cloexec)
+{
+	struct fdtable *t = table();
+	int limit = nofile_limit();
+	if (min < 0 || min >= limit)
+		return -EINVAL;
+	spin_lock(&t->lock);
+	for (int fd = min; fd < limit; fd++) {
+		if (!t->files[fd]) {
+			t->files[fd] = f;
+			t->cloexec[fd] = (uint8_t)!!cloexec;
+			spin_unlock(&t->lock);
+			return fd;
+		}
+	}
+	spin_unlock(&t->lock);
+	return -EMFILE;
+}
+
+int fd_install(struct file *f, int cloexec)
+{
+	return install_at_or_above(f, 0, cloexec);
+}
+
+struct file *fd_get(int fd)
+{
+	struct fdtable *t = table();
+	if (fd < 0 || fd >= t->max)
+		return NULL;
+	spin_lock(&t->lock);
+	struct file *f = t->files[fd];
+	if (f)
+		file_get(f);
+	spin_unlock(&t->lock);
+	return f;
+}
+
+int fd_close(int fd)
+{
+	struct fdtable *t = table();
+	if (fd < 0 || fd >= t->max)
+		return -EBADF;
+	spin_lock(&t->lock);
+	struct file *f = t->files[fd];
+	t->files[fd] = NULL;
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+int fd_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	struct fdtable *t = table();
+	if (first > last || (flags & ~6U))
+		return -EINVAL;
+	if (last >= (unsigned)t->max)
+		last = (unsigned)t->max - 1;
+	for (unsigned fd = first; fd <= last && fd < (unsigned)t->max; fd++) {
+		if (flags & 4) { /* CLOSE_RANGE_CLOEXEC */
+			spin_lock(&t->lock);
+			if (t->files[fd])
+				t->cloexec[fd] = 1;
+			spin_unlock(&t->lock);
+		} else {
+			fd_close((int)fd);
+		}
+	}
+	return 0;
+}
+
+int fd_dup(int fd, int min, int cloexec)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	int r = install_at_or_above(f, min, cloexec);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+int fd_dup2(int oldfd, int newfd, int cloexec)
+{
+	struct fdtable *t = table();
+	struct file *f = fd_get(oldfd);
+	if (!f)
+		return -EBADF;
+	if (newfd < 0 || newfd >= nofile_limit()) {
+		file_put(f);
+		return -EBADF;
+	}
+	if (oldfd == newfd) {
+		file_put(f);
+		return cloexec > 0 ? -EINVAL : newfd;
+	}
+	spin_lock(&t->lock);
+	struct file *old = t->files[newfd];
+	t->files[newfd] = f;
+	t->cloexec[newfd] = cloexec > 0;
+	spin_unlock(&t->lock);
+	if (old)
+		file_put(old);
+	return newfd;
+}
+
+int fd_get_cloexec(int fd)
+{
+	struct fdtable *t = table();
+	if (fd < 0 || fd >= t->max || !t->files[fd])
+		return -EBADF;
+	return t->cloexec[fd];
+}
+
+int fd_set_cloexec(int fd, int on)
+{
+	struct fdtable *t = table();
+	if (fd < 0 || fd >= t->max || !t->files[fd])
+		return -EBADF;
+	t->cloexec[fd] = (uint8_t)!!on;
+	return 0;
+}
+
+void fd_each(void (*fn)(int fd, struct file *f, void *ctx), void *ctx)
+{
+	struct fdtable *t = table();
+	for (int fd = 0; fd < t->max; fd++) {
+		struct file *f = fd_get(fd);
+		if (f) {
+			fn(fd, f, ctx);
+			file_put(f);
+		}
+	}
+}
+
+/* Install f (taking a new reference) at exactly fd. */
+int fd_dup2_file(struct file *f, int fd)
+{
+	struct fdtable *t = table();
+	if (fd < 0 || fd >= t->max)
+		return -EBADF;
+	file_get(f);
+	spin_lock(&t->lock);
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	t->cloexec[fd] = 0;
+	spin_unlock(&t->lock);
+	if (old)
+		file_put(old);
+	return fd;
+}

@@ -1,0 +1,540 @@
+/* file.c — open file descriptions: reference counting, the generic
+ * operations by descriptor, and files backed by a host handle. */
+#include "kernel/kernel.h"
+
+struct file *file_alloc(const struct file_ops *ops, int flags, const char *path)
+{
+	struct file *f = kzalloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	f->ops = ops;
+	f->refs = 1;
+	f->flags = flags;
+	f->host_fd = -1;
+	f->path = kstrdup(path ? path : "");
+	if (!f->path) {
+		kfree(f);
+		return NULL;
+	}
+	return f;
+}
+
+void file_get(struct file *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+}
+
+void file_put(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	kfree(f->path);
+	kfree(f);
+}
+
+const char *file_path(struct file *f)
+{
+	return f->path;
+}
+
+/* ---- by descriptor ---------------------------------------------------- */
+
+#define WITH_FILE(fd, f)              \
+	struct file *f = fd_get(fd);  \
+	if (!f)                       \
+		return -EBADF;
+
+static int readable(struct file *f)
+{
+	int acc = f->flags & K_O_ACCMODE;
+	return !(f->flags & K_O_PATH) && (acc == K_O_RDONLY || acc == K_O_RDWR);
+}
+
+static int writable(struct file *f)
+{
+	int acc = f->flags & K_O_ACCMODE;
+	return !(f->flags & K_O_PATH) && (acc == K_O_WRONLY || acc == K_O_RDWR);
+}
+
+static long do_read(struct file *f, void *ubuf, size_t n, int64_t *explicit_pos)
+{
+	if (!readable(f))
+		return -EBADF;
+	if (!f->ops->read)
+		return -EINVAL;
+	if (explicit_pos)
+		return f->ops->read(f, ubuf, n, explicit_pos);
+	spin_lock(&f->lock);
+	int64_t pos = f->pos;
+	spin_unlock(&f->lock);
+	long r = f->ops->read(f, ubuf, n, &pos);
+	if (r > 0) {
+		spin_lock(&f->lock);
+		f->pos = pos;
+		spin_unlock(&f->lock);
+	}
+	return r;
+}
+
+static long do_write(struct file *f, const void *ubuf, size_t n, int64_t *explicit_pos)
+{
+	if (!writable(f))
+		return -EBADF;
+	if (!f->ops->write)
+		return -EINVAL;
+	if (explicit_pos)
+		return f->ops->write(f, ubuf, n, explicit_pos);
+	int64_t pos = f->pos;
+	if (f->flags & K_O_APPEND) {
+		struct b_stat st;
+		if (f->ops->stat && f->ops->stat(f, &st) == 0)
+			pos = st.size;
+	}
+	long r = f->ops->write(f, ubuf, n, &pos);
+	if (r > 0)
+		f->pos = pos;
+	return r;
+}
+
+long file_read(int fd, void *ubuf, size_t n)
+{
+	WITH_FILE(fd, f);
+	long r = do_read(f, ubuf, n, NULL);
+	file_put(f);
+	return r;
+}
+
+long file_write(int fd, const void *ubuf, size_t n)
+{
+	WITH_FILE(fd, f);
+	long r = do_write(f, ubuf, n, NULL);
+	file_put(f);
+	return r;
+}
+
+long file_pread(int fd, void *ubuf, size_t n, int64_t off)
+{
+	WITH_FILE(fd, f);
+	long r = off < 0 ? -EINVAL : do_read(f, ubuf, n, &off);
+	file_put(f);
+	return r;
+}
+
+long file_pwrite(int fd, const void *ubuf, size_t n, int64_t off)
+{
+	WITH_FILE(fd, f);
+	long r = off < 0 ? -EINVAL : do_write(f, ubuf, n, &off);
+	file_put(f);
+	return r;
+}
+
+static long generic_seek(struct file *f, int64_t off, int whence)
+{
+	int64_t base;
+	struct b_stat st;
+	switch (whence) {
+	case 0: base = 0; break;
+	case 1: base = f->pos; break;
+	case 2:
+		if (!f->ops->stat || f->ops->stat(f, &st) < 0)
+			return -EINVAL;
+		base = st.size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+long file_seek(int fd, int64_t off, int whence)
+{
+	WITH_FILE(fd, f);
+	long r;
+	if (f->ops->seek)
+		r = f->ops->seek(f, off, whence);
+	else if (!f->ops->read && !f->ops->getdents)
+		r = -ESPIPE;
+	else {
+		spin_lock(&f->lock);
+		r = generic_seek(f, off, whence);
+		spin_unlock(&f->lock);
+	}
+	file_put(f);
+	return r;
+}
+
+int file_stat(int fd, struct b_stat *st)
+{
+	WITH_FILE(fd, f);
+	int r = f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
+	file_put(f);
+	return r;
+}
+
+int file_statfs(int fd, struct b_statfs *st)
+{
+	WITH_FILE(fd, f);
+	int r;
+	if (f->ops->statfs)
+		r = f->ops->statfs(f, st);
+	else if (f->mnt && f->mnt->ops->statfs)
+		r = f->mnt->ops->statfs(f->mnt, st);
+	else
+		r = -ENOSYS;
+	file_put(f);
+	return r;
+}
+
+long file_getdents(int fd, void *ubuf, size_t n)
+{
+	WITH_FILE(fd, f);
+	long r = f->ops->getdents ? f->ops->getdents(f, ubuf, n) : -ENOTDIR;
+	file_put(f);
+	return r;
+}
+
+int file_ioctl(int fd, unsigned long req, void *uarg)
+{
+	WITH_FILE(fd, f);
+	int r = f->ops->ioctl ? f->ops->ioctl(f, req, uarg) : -ENOTTY;
+	file_put(f);
+	return r;
+}
+
+int file_truncate(int fd, int64_t len)
+{
+	WITH_FILE(fd, f);
+	int r;
+	if (len < 0)
+		r = -EINVAL;
+	else if (!writable(f))
+		r = -EINVAL;
+	else
+		r = f->ops->truncate ? f->ops->truncate(f, len) : -EINVAL;
+	file_put(f);
+	return r;
+}
+
+int file_sync(int fd)
+{
+	WITH_FILE(fd, f);
+	int r = f->ops->sync ? f->ops->sync(f) : 0;
+	file_put(f);
+	return r;
+}
+
+int file_chmod(int fd, int mode)
+{
+	WITH_FILE(fd, f);
+	int r = f->ops->chmod ? f->ops->chmod(f, mode) : -EPERM;
+	file_put(f);
+	return r;
+}
+
+int file_get_flags(int fd)
+{
+	WITH_FILE(fd, f);
+	int r = f->flags & ~K_O_CLOEXEC;
+	file_put(f);
+	return r;
+}
+
+int file_set_flags(int fd, int flags)
+{
+	WITH_FILE(fd, f);
+	int settable = K_O_APPEND | K_O_NONBLOCK | K_O_DIRECT | K_O_NOATIME | K_O_DSYNC;
+	f->flags = (f->flags & ~settable) | (flags & settable);
+	file_put(f);
+	return 0;
+}
+
+int file_map_handle(int fd, int *is_writable)
+{
+	WITH_FILE(fd, f);
+	int r;
+	if (f->flags & K_O_PATH)
+		r = -EBADF;
+	else
+		r = f->ops->map_handle ? f->ops->map_handle(f) : -ENODEV;
+	if (is_writable)
+		*is_writable = writable(f);
+	file_put(f);
+	return r;
+}
+
+/* ---- files backed by a host handle ------------------------------------ */
+
+static long host_read(struct file *f, void *ubuf, size_t n, int64_t *pos)
+{
+	long r;
+	if (f->priv) /* a stream (terminal, pipe from outside) */
+		return plat_file_read(f->host_fd, ubuf, n);
+	r = plat_file_pread(f->host_fd, ubuf, n, *pos);
+	if (r > 0)
+		*pos += r;
+	return r;
+}
+
+static long host_write(struct file *f, const void *ubuf, size_t n, int64_t *pos)
+{
+	long r;
+	if (f->priv)
+		return plat_file_write(f->host_fd, ubuf, n);
+	r = plat_file_pwrite(f->host_fd, ubuf, n, *pos);
+	if (r > 0)
+		*pos += r;
+	return r;
+}
+
+static int host_stat(struct file *f, struct b_stat *st)
+{
+	return plat_file_stat(f->host_fd, NULL, st);
+}
+
+long vfs_filter_dirents(const char *dir, char *buf, long len);
+
+/* Listings go through bento memory so hidden entries can be dropped. */
+static long host_getdents(struct file *f, void *ubuf, size_t n)
+{
+	if (n > 65536)
+		n = 65536;
+	char *buf = kmalloc(n);
+	if (!buf)
+		return -ENOMEM;
+	long raw, r;
+	do {
+		raw = r = plat_file_getdents(f->host_fd, buf, n);
+		if (raw > 0)
+			r = vfs_filter_dirents(f->path, buf, raw);
+	} while (raw > 0 && r == 0);
+	if (r > 0 && copy_out(ubuf, buf, (size_t)r) < 0)
+		r = -EFAULT;
+	kfree(buf);
+	return r;
+}
+
+static long host_seek(struct file *f, int64_t off, int whence)
+{
+	if (f->priv)
+		return -ESPIPE;
+	struct b_stat st;
+	if (plat_file_stat(f->host_fd, NULL, &st) == 0 && (st.mode & K_S_IFMT) == K_S_IFDIR) {
+		long r = plat_file_seek(f->host_fd, off, whence);
+		if (r >= 0)
+			f->pos = r;
+		return r;
+	}
+	spin_lock(&f->lock);
+	int64_t base = whence == 0 ? 0 : whence == 1 ? f->pos : -1;
+	if (whence == 2)
+		base = st.size;
+	long r;
+	if (whence < 0 || whence > 2)
+		r = -EINVAL;
+	else if (base + off < 0)
+		r = -EINVAL;
+	else
+		r = f->pos = base + off;
+	spin_unlock(&f->lock);
+	return r;
+}
+
+static int host_ioctl(struct file *f, unsigned long req, void *uarg)
+{
+	return plat_file_ioctl(f->host_fd, req, uarg);
+}
+
+static int host_truncate(struct file *f, int64_t len)
+{
+	return plat_file_truncate(f->host_fd, len);
+}
+
+static int host_sync(struct file *f)
+{
+	return plat_file_sync(f->host_fd);
+}
+
+static int host_statfs(struct file *f, struct b_statfs *st)
+{
+	return plat_file_statfs(f->host_fd, st);
+}
+
+static int host_chmod(struct file *f, int mode)
+{
+	if (f->mnt && !f->mnt->writable)
+		return -EROFS;
+	return plat_file_chmod(f->host_fd, mode);
+}
+
+static int host_utimens(struct file *f, const struct b_timespec ts[2])
+{
+	if (f->mnt && !f->mnt->writable)
+		return -EROFS;
+	return plat_file_set_times(f->host_fd, ts);
+}
+
+static short host_poll(struct file *f, short events)
+{
+	if (!f->priv)
+		return events & (1 | 4);
+	struct b_pollfd p = { f->host_fd, events, 0 };
+	struct b_timespec zero = { 0, 0 };
+	if (plat_file_poll(&p, 1, &zero) < 0)
+		return 8;
+	return p.revents;
+}
+
+static int host_map_handle(struct file *f)
+{
+	return f->host_fd;
+}
+
+static void host_release(struct file *f)
+{
+	plat_file_close(f->host_fd);
+}
+
+const struct file_ops host_file_ops = {
+	.read = host_read,
+	.write = host_write,
+	.stat = host_stat,
+	.getdents = host_getdents,
+	.ioctl = host_ioctl,
+	.truncate = host_truncate,
+	.sync = host_sync,
+	.statfs = host_statfs,
+	.chmod = host_chmod,
+	.utimens = host_utimens,
+	.poll = host_poll,
+	.map_handle = host_map_handle,
+	.seek = host_seek,
+	.release = host_release,
+};
+
+struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mount *m)
+{
+	struct file *f = file_alloc(&host_file_ops, flags, path);
+	if (!f)
+		return NULL;
+	f->host_fd = host_fd;
+	f->mnt = m;
+	struct b_stat st;
+	/* Streams (terminals, pipes, sockets) have no file position. */
+	if (plat_file_stat(host_fd, NULL, &st) == 0) {
+		unsigned type = st.mode & K_S_IFMT;
+		if (type == K_S_IFCHR || type == K_S_IFIFO || type == K_S_IFSOCK)
+			f->priv = (void *)1;
+	}
+	return f;
+}
+
+int file_adopt_host(int guest_fd, int host_fd, int flags)
+{
+	char label[32];
+	static const char *const names[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+	strlcpy(label, guest_fd >= 0 && guest_fd < 3 ? names[guest_fd] : "host", sizeof(label));
+	struct file *f = host_file_wrap(host_fd, flags, label, NULL);
+	if (!f)
+		return -ENOMEM;
+	/* Inherited handles are streams or regular files shared with the
+	 * outside: keep the host's own file position for them. */
+	f->priv = (void *)1;
+	int r = fd_dup2_file(f, guest_fd);
+	file_put(f);
+	return r;
+}
+
+int file_memfd(const char *name, int flags)
+{
+	char label[300];
+	int h = plat_memfd("guest");
+	if (h < 0)
+		return h;
+	strlcpy(label, "/memfd:", sizeof(label));
+	strlcat(label, name, sizeof(label));
+	strlcat(label, " (deleted)", sizeof(label));
+	struct file *f = host_file_wrap(h, K_O_RDWR | K_O_LARGEFILE, label, NULL);
+	if (!f) {
+		plat_file_close(h);
+		return -ENOMEM;
+	}
+	int r = fd_install(f, flags & 1);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+/* ---- synthetic directories ------------------------------------------- */
+
+long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void *ubuf, size_t n)
+{
+	char rec[280];
+	size_t used = 0;
+	while (*index < count) {
+		const struct dirent_src *e = &ents[*index];
+		size_t namelen = strlen(e->name);
+		size_t reclen = (19 + namelen + 1 + 7) & ~(size_t)7;
+		if (reclen > sizeof(rec))
+			return -ENAMETOOLONG;
+		if (used + reclen > n)
+			break;
+		memset(rec, 0, reclen);
+		uint64_t off = (uint64_t)*index + 1;
+		memcpy(rec, &e->ino, 8);
+		memcpy(rec + 8, &off, 8);
+		uint16_t rl = (uint16_t)reclen;
+		memcpy(rec + 16, &rl, 2);
+		rec[18] = (char)e->type;
+		memcpy(rec + 19, e->name, namelen);
+		if (copy_out((char *)ubuf + used, rec, reclen) < 0)
+			return -EFAULT;
+		used += reclen;
+		(*index)++;
+	}
+	if (used == 0 && *index < count)
+		return -EINVAL;
+	return (long)used;
+}
+
+/* ---- poll ------------------------------------------------------------- */
+
+int file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout)
+{
+	struct b_timespec start, now;
+	plat_clock_get(1, &start);
+	for (;;) {
+		int ready = 0;
+		for (int i = 0; i < n; i++) {
+			fds[i].revents = 0;
+			if (fds[i].fd < 0)
+				continue;
+			struct file *f = fd_get(fds[i].fd);
+			if (!f) {
+				fds[i].revents = 32; /* POLLNVAL */
+			} else {
+				short ev = fds[i].events | 8 | 16;
+				fds[i].revents = f->ops->poll ? f->ops->poll(f, ev) : (ev & (1 | 4));
+				file_put(f);
+			}
+			if (fds[i].revents)
+				ready++;
+		}
+		if (ready)
+			return ready;
+		if (timeout && timeout->sec == 0 && timeout->nsec == 0)
+			return 0;
+		plat_clock_get(1, &now);
+		int64_t waited = (now.sec - start.sec) * 1000000000LL + now.nsec - start.nsec;
+		if (timeout && waited >= timeout->sec * 1000000000LL + timeout->nsec)
+			return 0;
+		/* Poll again in a millisecond unless a signal arrives. */
+		struct b_timespec step = { 0, 1000000 };
+		if (sig_wait_interruptible(&step) == -EINTR)
+			return -EINTR;
+	}
+}

@@ -1,0 +1,174 @@
+/*
+ * kernel.h — the kernel's internal types, shared by the files of
+ * src/kernel. The shim sees only north.h.
+ */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <bento/north.h>
+#include <bento/platform.h>
+#include "lib/lock.h"
+#include "lib/alloc.h"
+#include "lib/string.h"
+
+#define PAGE_SIZE 4096UL
+#define PATH_MAX_K 4096
+#define FD_MAX 4096
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Operations of an open file description. A NULL entry means the
+ * operation is not supported; the caller turns it into the right errno. */
+struct file_ops {
+	/* pos is the file position to use and advance, or NULL for streams. */
+	long (*read)(struct file *f, void *ubuf, size_t n, int64_t *pos);
+	long (*write)(struct file *f, const void *ubuf, size_t n, int64_t *pos);
+	int (*stat)(struct file *f, struct b_stat *st);
+	long (*getdents)(struct file *f, void *ubuf, size_t n);
+	int (*ioctl)(struct file *f, unsigned long req, void *uarg);
+	int (*truncate)(struct file *f, int64_t len);
+	int (*sync)(struct file *f);
+	int (*statfs)(struct file *f, struct b_statfs *st);
+	int (*chmod)(struct file *f, int mode);
+	int (*utimens)(struct file *f, const struct b_timespec ts[2]);
+	/* Readiness for poll: returns the ready subset of events (POLLIN 1,
+	 * POLLOUT 4, POLLERR 8, POLLHUP 16). */
+	short (*poll)(struct file *f, short events);
+	/* Host handle for mmap, or -ENODEV. */
+	int (*map_handle)(struct file *f);
+	/* Seek is generic unless a file kind wants its own (directories). */
+	long (*seek)(struct file *f, int64_t off, int whence);
+	void (*release)(struct file *f);
+};
+
+struct mount;
+
+struct file {
+	const struct file_ops *ops;
+	int refs;
+	int flags;          /* O_* status flags and access mode */
+	int64_t pos;
+	struct spinlock lock;
+	int host_fd;        /* -1 when the file is not a host handle */
+	struct mount *mnt;  /* file system it came from, or NULL */
+	char *path;         /* canonical guest path, or a label like "pipe:[3]" */
+	void *priv;         /* per-kind state */
+};
+
+/* Allocate a file with one reference. path is copied. */
+struct file *file_alloc(const struct file_ops *ops, int flags, const char *path);
+/* Generic helpers for files backed by a host handle. */
+extern const struct file_ops host_file_ops;
+int fd_dup2_file(struct file *f, int fd);
+struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mount *m);
+
+/* ---- file systems ----------------------------------------------------- */
+
+/* Operations of a mounted file system. rel is a path inside the mount:
+ * components separated by '/', none of them ".", ".." or empty; "" is the
+ * mount's root. When any component on the way — or the final one, unless
+ * the operation acts on links themselves — is a symbolic link, the
+ * operation returns -ELOOP and the VFS resolves the link and retries. */
+struct fs_ops {
+	int (*open)(struct mount *m, const char *rel, int flags, int mode, struct file **out);
+	/* lstat semantics for the final component. */
+	int (*stat)(struct mount *m, const char *rel, struct b_stat *st);
+	long (*readlink)(struct mount *m, const char *rel, char *buf, size_t n);
+	int (*mkdir)(struct mount *m, const char *rel, int mode);
+	int (*unlink)(struct mount *m, const char *rel);
+	int (*rmdir)(struct mount *m, const char *rel);
+	int (*rename)(struct mount *m, const char *from, const char *to, int flags);
+	int (*symlink)(struct mount *m, const char *target, const char *rel);
+	int (*link)(struct mount *m, const char *from, const char *to);
+	int (*chmod)(struct mount *m, const char *rel, int mode);
+	int (*statfs)(struct mount *m, struct b_statfs *st);
+};
+
+struct mount {
+	char path[256];     /* canonical guest path of the mount point */
+	size_t path_len;
+	const struct fs_ops *ops;
+	int writable;
+	int host_dir;       /* hostfs: directory handle */
+	void *priv;         /* per-fs state */
+	uint64_t dev;       /* st_dev reported for synthetic file systems */
+};
+
+/* Register a mount (used by the vfs_mount_* functions). */
+struct mount *mount_add(const char *path, const struct fs_ops *ops, int writable);
+extern const struct fs_ops hostfs_ops;
+extern const struct fs_ops tmpfs_ops;
+extern const struct fs_ops devfs_ops;
+extern const struct fs_ops procfs_ops;
+/* Build a getdents64 record list from names (for synthetic directories).
+ * Each entry: name, inode, type (DT_*). Returns bytes written to ubuf
+ * starting at entry *index, advancing *index. */
+struct dirent_src { const char *name; uint64_t ino; unsigned char type; };
+long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void *ubuf, size_t n);
+/* Resolve a guest path (relative to the process cwd or dirfd) to a
+ * canonical absolute path with every symlink resolved (the final one only
+ * when follow). Returns 0 and fills out, or -errno. */
+int vfs_resolve(int dirfd, const char *upath_k, int follow, char *out, size_t n);
+/* Find the mount for a canonical path; *rel points into path. */
+struct mount *mount_find(const char *path, const char **rel);
+int vfs_is_hidden(const char *canon);
+
+/* ---- memory ----------------------------------------------------------- */
+
+void *kpages_get(size_t len);
+void kpages_put(void *p, size_t len);
+
+/* ---- processes -------------------------------------------------------- */
+
+struct fdtable {
+	struct spinlock lock;
+	int max;
+	struct file **files;
+	uint8_t *cloexec;
+};
+
+struct process {
+	int pid, ppid, pgid, sid;
+	struct spinlock lock;
+	struct fdtable fds;
+	char cwd[PATH_MAX_K];
+	int umask;
+	int ruid, euid, suid, rgid, egid, sgid;
+	int ngroups;
+	uint32_t groups[32];
+	char name[16];
+	uint64_t rlim[16][2];
+	struct k_sigaction actions[K_NSIG + 1];
+	uint64_t pending;               /* process-directed, atomic */
+	struct b_siginfo pending_info[K_NSIG + 1];
+	struct thread *threads;
+	int nthreads;
+	int next_tid;
+};
+
+struct thread {
+	struct process *proc;
+	int tid;
+	long host_tid;
+	uint64_t sigmask;
+	uint64_t pending;               /* thread-directed, atomic */
+	struct b_siginfo pending_info[K_NSIG + 1];
+	uint32_t wake;                  /* futex word for interruptible waits */
+	struct k_stack altstack;
+	uintptr_t clear_child_tid;      /* guest address, or 0 */
+	void *shim;                     /* the Linux shim's per-thread data */
+	struct thread *next;
+};
+
+extern struct process *kproc;   /* the process this host process runs */
+struct thread *thread_new(struct process *p);
+void thread_remove(struct thread *t);
+/* Wake thread t from an interruptible wait (signals, timers). */
+void thread_kick(struct thread *t);
+
+static inline struct thread *cur_thread(void)
+{
+	return (struct thread *)plat_self();
+}
+
+#endif

@@ -1,0 +1,219 @@
+/* task.c — the process and its threads: ids, credentials, limits, names. */
+#include "kernel/kernel.h"
+
+struct process *kproc;
+
+struct thread *thread_new(struct process *p)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->proc = p;
+	t->altstack.flags = 2; /* SS_DISABLE */
+	spin_lock(&p->lock);
+	t->tid = p->next_tid++;
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	spin_unlock(&p->lock);
+	return t;
+}
+
+void thread_remove(struct thread *t)
+{
+	struct process *p = t->proc;
+	spin_lock(&p->lock);
+	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			p->nthreads--;
+			break;
+		}
+	}
+	spin_unlock(&p->lock);
+}
+
+void thread_kick(struct thread *t)
+{
+	__atomic_add_fetch(&t->wake, 1, __ATOMIC_SEQ_CST);
+	plat_wake(&t->wake, 1);
+	if (t != cur_thread() && t->host_tid > 0)
+		plat_thread_kick(t->host_tid);
+}
+
+struct thread *thread_current(void)
+{
+	return cur_thread();
+}
+
+int proc_getpid(void)
+{
+	return kproc->pid;
+}
+
+int proc_getppid(void)
+{
+	return kproc->ppid;
+}
+
+int thread_gettid(void)
+{
+	return cur_thread()->tid;
+}
+
+void cred_get(int *ruid, int *euid, int *suid, int *rgid, int *egid, int *sgid)
+{
+	struct process *p = kproc;
+	*ruid = p->ruid, *euid = p->euid, *suid = p->suid;
+	*rgid = p->rgid, *egid = p->egid, *sgid = p->sgid;
+}
+
+void cred_init(int uid, int gid)
+{
+	struct process *p = kproc;
+	p->ruid = p->euid = p->suid = uid;
+	p->rgid = p->egid = p->sgid = gid;
+}
+
+/* setres[ug]id: -1 keeps a value. An unprivileged process may only pick
+ * among its current real, effective and saved ids. */
+static int set_ids(int *r, int *e, int *s, int nr, int ne, int ns, int privileged)
+{
+	int vals[3] = { nr, ne, ns };
+	for (int i = 0; i < 3; i++) {
+		int v = vals[i];
+		if (v != -1 && !privileged && v != *r && v != *e && v != *s)
+			return -EPERM;
+	}
+	if (nr != -1)
+		*r = nr;
+	if (ne != -1)
+		*e = ne;
+	if (ns != -1)
+		*s = ns;
+	return 0;
+}
+
+int cred_setresuid(int r, int e, int s)
+{
+	struct process *p = kproc;
+	return set_ids(&p->ruid, &p->euid, &p->suid, r, e, s, p->euid == 0);
+}
+
+int cred_setresgid(int r, int e, int s)
+{
+	struct process *p = kproc;
+	return set_ids(&p->rgid, &p->egid, &p->sgid, r, e, s, p->euid == 0);
+}
+
+int cred_getgroups(int n, uint32_t *list)
+{
+	struct process *p = kproc;
+	if (n == 0)
+		return p->ngroups;
+	if (n < p->ngroups)
+		return -EINVAL;
+	memcpy(list, p->groups, sizeof(uint32_t) * p->ngroups);
+	return p->ngroups;
+}
+
+int cred_setgroups(int n, const uint32_t *list)
+{
+	struct process *p = kproc;
+	if (p->euid != 0)
+		return -EPERM;
+	if (n < 0 || n > 32)
+		return -EINVAL;
+	memcpy(p->groups, list, sizeof(uint32_t) * n);
+	p->ngroups = n;
+	return 0;
+}
+
+int proc_umask(int mask)
+{
+	int old = kproc->umask;
+	kproc->umask = mask & 0777;
+	return old;
+}
+
+void proc_get_name(char *buf)
+{
+	memcpy(buf, kproc->name, 16);
+	buf[15] = 0;
+}
+
+void proc_set_name(const char *name)
+{
+	strlcpy(kproc->name, name, 16);
+}
+
+int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim)
+{
+	if (resource < 0 || resource >= 16)
+		return -EINVAL;
+	struct process *p = kproc;
+	if (old_lim)
+		old_lim[0] = p->rlim[resource][0], old_lim[1] = p->rlim[resource][1];
+	if (new_lim) {
+		if (new_lim[0] > new_lim[1])
+			return -EINVAL;
+		if (new_lim[1] > p->rlim[resource][1] && p->euid != 0)
+			return -EPERM;
+		if (resource == 7 && new_lim[1] > FD_MAX && new_lim[1] != ~0ULL)
+			return -EPERM;
+		p->rlim[resource][0] = new_lim[0];
+		p->rlim[resource][1] = new_lim[1];
+	}
+	return 0;
+}
+
+void **thread_shim_slot(void)
+{
+	return &cur_thread()->shim;
+}
+
+struct thread *thread_create(void)
+{
+	struct thread *self = cur_thread();
+	struct thread *t = thread_new(kproc);
+	if (t && self) {
+		t->sigmask = self->sigmask;
+	}
+	return t;
+}
+
+int thread_tid(struct thread *t)
+{
+	return t->tid;
+}
+
+void thread_set_host(struct thread *t, long host_tid)
+{
+	t->host_tid = host_tid;
+}
+
+void thread_set_clear_tid(struct thread *t, uintptr_t uaddr)
+{
+	t->clear_child_tid = uaddr;
+}
+
+uintptr_t thread_clear_tid(void)
+{
+	return cur_thread()->clear_child_tid;
+}
+
+int thread_exit_current(void)
+{
+	struct thread *t = cur_thread();
+	thread_remove(t);
+	int left = kproc->nthreads;
+	/* The record stays allocated: other threads may still hold it
+	 * briefly (signal targeting); it is small. */
+	return left;
+}
+
+void thread_remove_record(struct thread *t)
+{
+	thread_remove(t);
+	kfree(t);
+}

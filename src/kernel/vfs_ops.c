@@ -1,0 +1,374 @@
+/* vfs_ops.c — system-call-level operations on paths: open, stat, access,
+ * namespace changes, the current directory. Each resolves the guest path
+ * (vfs.c) and calls the mount's file system. */
+#include "kernel/kernel.h"
+
+int vfs_entry_hidden(const char *dir, const char *name);
+
+struct target {
+	char path[PATH_MAX_K];
+	struct mount *m;
+	const char *rel;
+};
+
+static int lookup(int dirfd, const char *path, int follow, struct target *t)
+{
+	int r = vfs_resolve(dirfd, path, follow, t->path, sizeof(t->path));
+	if (r < 0)
+		return r;
+	t->m = mount_find(t->path, &t->rel);
+	if (!t->m)
+		return -ENOENT;
+	if (!strcmp(t->path, "/"))
+		t->rel = "";
+	return 0;
+}
+
+/* Retry an operation after -ELOOP: resolution normally removes every link
+ * first, but a link can appear between the two steps. */
+#define TRIES 3
+
+int vfs_openat(int dirfd, const char *path, int flags, int mode)
+{
+	struct file *f;
+	struct target t;
+	int follow = !(flags & K_O_NOFOLLOW);
+	int r = lookup(dirfd, path, follow, &t);
+	if (r < 0)
+		return r;
+	if ((flags & K_O_CREAT) && !(flags & K_O_TMPFILE & ~K_O_DIRECTORY))
+		mode &= ~kproc->umask;
+	if (!t.m->ops->open)
+		return -ENOENT;
+	r = t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f);
+	if (r < 0)
+		return r;
+	f->mnt = t.m;
+	if (strcmp(f->path, t.path)) {
+		char *p = kstrdup(t.path);
+		if (p) {
+			kfree(f->path);
+			f->path = p;
+		}
+	}
+	r = fd_install(f, flags & K_O_CLOEXEC);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+static int stat_target(struct target *t, struct b_stat *st)
+{
+	int r = t->m->ops->stat(t->m, t->rel, st);
+	if (r == 0 && t->m->host_dir < 0 && !st->dev)
+		st->dev = t->m->dev;
+	return r;
+}
+
+int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st)
+{
+	if (!path[0] && (flags & K_AT_EMPTY_PATH))
+		return file_stat(dirfd, st);
+	struct target t;
+	int r = lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t);
+	if (r < 0)
+		return r;
+	return stat_target(&t, st);
+}
+
+/* Permission check against the guest's credentials; a read-only mount
+ * refuses W_OK with EROFS as Linux does. */
+int vfs_accessat(int dirfd, const char *path, int mode, int flags)
+{
+	struct target t;
+	struct b_stat st;
+	int r = lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t);
+	if (r < 0 || (r = stat_target(&t, &st)) < 0)
+		return r;
+	if (mode == 0)
+		return 0;
+	if ((mode & 2) && !t.m->writable)
+		return -EROFS;
+	struct process *p = kproc;
+	int uid = (flags & 0x200 /* AT_EACCESS */) ? p->euid : p->ruid;
+	int gid = (flags & 0x200) ? p->egid : p->rgid;
+	if (uid == 0) {
+		if ((mode & 1) && !(st.mode & 0111) && (st.mode & K_S_IFMT) != K_S_IFDIR)
+			return -EACCES;
+		return 0;
+	}
+	int shift = uid == (int)st.uid ? 6 : gid == (int)st.gid ? 3 : 0;
+	if (shift == 0)
+		for (int i = 0; i < p->ngroups; i++)
+			if (p->groups[i] == st.gid)
+				shift = 3;
+	return ((st.mode >> shift) & mode) == (unsigned)mode ? 0 : -EACCES;
+}
+
+long vfs_readlinkat(int dirfd, const char *path, char *buf, size_t n)
+{
+	if (!path[0]) {
+		struct file *f = fd_get(dirfd);
+		if (!f)
+			return -EBADF;
+		file_put(f);
+		return -ENOENT;
+	}
+	struct target t;
+	int r = lookup(dirfd, path, 0, &t);
+	if (r < 0)
+		return r;
+	if (!t.m->ops->readlink)
+		return -EINVAL;
+	return t.m->ops->readlink(t.m, t.rel, buf, n);
+}
+
+static int writable_target(int dirfd, const char *path, struct target *t)
+{
+	int r = lookup(dirfd, path, 0, t);
+	if (r < 0)
+		return r;
+	if (!t->rel[0])
+		return -EBUSY; /* a mount point itself */
+	return t->m->writable ? 0 : -EROFS;
+}
+
+int vfs_mkdirat(int dirfd, const char *path, int mode)
+{
+	struct target t;
+	int r = writable_target(dirfd, path, &t);
+	if (r == -EBUSY || (r == -EROFS && stat_target(&t, &(struct b_stat){ 0 }) == 0))
+		return -EEXIST;
+	if (r < 0)
+		return r;
+	return t.m->ops->mkdir ? t.m->ops->mkdir(t.m, t.rel, mode & ~kproc->umask & 07777) : -EPERM;
+}
+
+int vfs_unlinkat(int dirfd, const char *path, int flags)
+{
+	struct target t;
+	if (flags & ~K_AT_REMOVEDIR)
+		return -EINVAL;
+	int r = writable_target(dirfd, path, &t);
+	if (r < 0)
+		return r;
+	if (flags & K_AT_REMOVEDIR)
+		return t.m->ops->rmdir ? t.m->ops->rmdir(t.m, t.rel) : -EPERM;
+	return t.m->ops->unlink ? t.m->ops->unlink(t.m, t.rel) : -EPERM;
+}
+
+int vfs_renameat(int olddir, const char *oldpath, int newdir, const char *newpath, int flags)
+{
+	struct target a, b;
+	int r = writable_target(olddir, oldpath, &a);
+	if (r < 0)
+		return r;
+	if ((r = writable_target(newdir, newpath, &b)) < 0)
+		return r;
+	if (a.m != b.m)
+		return -EXDEV;
+	return a.m->ops->rename ? a.m->ops->rename(a.m, a.rel, b.rel, flags) : -EPERM;
+}
+
+int vfs_symlinkat(const char *target, int dirfd, const char *path)
+{
+	struct target t;
+	int r = writable_target(dirfd, path, &t);
+	if (r < 0)
+		return r;
+	if (!target[0])
+		return -ENOENT;
+	return t.m->ops->symlink ? t.m->ops->symlink(t.m, target, t.rel) : -EPERM;
+}
+
+int vfs_linkat(int olddir, const char *oldpath, int newdir, const char *newpath, int flags)
+{
+	struct target a, b;
+	int r = lookup(olddir, oldpath, !!(flags & K_AT_SYMLINK_FOLLOW), &a);
+	if (r < 0)
+		return r;
+	if ((r = writable_target(newdir, newpath, &b)) < 0)
+		return r;
+	if (a.m != b.m)
+		return -EXDEV;
+	return a.m->ops->link ? a.m->ops->link(a.m, a.rel, b.rel) : -EPERM;
+}
+
+int vfs_chmodat(int dirfd, const char *path, int mode)
+{
+	struct target t;
+	int r = lookup(dirfd, path, 1, &t);
+	if (r < 0)
+		return r;
+	if (!t.m->writable)
+		return -EROFS;
+	return t.m->ops->chmod ? t.m->ops->chmod(t.m, t.rel, mode & 07777) : -EPERM;
+}
+
+/* Open the target and act on the open file, so each file system needs
+ * only the descriptor form. */
+static int with_opened(int dirfd, const char *path, int oflags, int (*fn)(int fd, void *ctx), void *ctx)
+{
+	int fd = vfs_openat(dirfd, path, oflags | K_O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	int r = fn(fd, ctx);
+	fd_close(fd);
+	return r;
+}
+
+static int utimens_fd(int fd, void *ctx)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	int r = f->ops->utimens ? f->ops->utimens(f, ctx) : -EPERM;
+	file_put(f);
+	return r;
+}
+
+int vfs_utimensat(int dirfd, const char *path, const struct b_timespec ts[2], int flags)
+{
+	if (!path || (!path[0] && (flags & K_AT_EMPTY_PATH)))
+		return utimens_fd(dirfd, (void *)ts);
+	int of = K_O_WRONLY | ((flags & K_AT_SYMLINK_NOFOLLOW) ? K_O_NOFOLLOW : 0);
+	int r = with_opened(dirfd, path, of, utimens_fd, (void *)ts);
+	if (r == -EISDIR || r == -EACCES)
+		r = with_opened(dirfd, path, K_O_RDONLY, utimens_fd, (void *)ts);
+	return r;
+}
+
+static int truncate_fd(int fd, void *ctx)
+{
+	return file_truncate(fd, *(int64_t *)ctx);
+}
+
+int vfs_truncate(const char *path, int64_t len)
+{
+	return with_opened(K_AT_FDCWD, path, K_O_WRONLY, truncate_fd, &len);
+}
+
+static int statfs_fd(int fd, void *ctx)
+{
+	return file_statfs(fd, ctx);
+}
+
+int vfs_statfs(const char *path, struct b_statfs *st)
+{
+	return with_opened(K_AT_FDCWD, path, K_O_PATH, statfs_fd, st);
+}
+
+int vfs_chdir(const char *path)
+{
+	struct target t;
+	struct b_stat st;
+	int r = lookup(K_AT_FDCWD, path, 1, &t);
+	if (r < 0 || (r = stat_target(&t, &st)) < 0)
+		return r;
+	if ((st.mode & K_S_IFMT) != K_S_IFDIR)
+		return -ENOTDIR;
+	strlcpy(kproc->cwd, t.path, sizeof(kproc->cwd));
+	return 0;
+}
+
+int vfs_fchdir(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	struct b_stat st;
+	int r = f->ops->stat ? f->ops->stat(f, &st) : -ENOTDIR;
+	if (r == 0 && (st.mode & K_S_IFMT) != K_S_IFDIR)
+		r = -ENOTDIR;
+	if (r == 0)
+		strlcpy(kproc->cwd, f->path, sizeof(kproc->cwd));
+	file_put(f);
+	return r;
+}
+
+long vfs_getcwd(char *buf, size_t n)
+{
+	size_t l = strlen(kproc->cwd) + 1;
+	if (l > n)
+		return -ERANGE;
+	memcpy(buf, kproc->cwd, l);
+	return (long)l;
+}
+
+int vfs_open_exec(const char *path, struct file **out, char *canon, size_t n)
+{
+	struct target t;
+	struct b_stat st;
+	int r = lookup(K_AT_FDCWD, path, 1, &t);
+	if (r < 0 || (r = stat_target(&t, &st)) < 0)
+		return r;
+	if ((st.mode & K_S_IFMT) == K_S_IFDIR)
+		return -EISDIR;
+	if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
+		return -EACCES;
+	if ((r = t.m->ops->open(t.m, t.rel, K_O_RDONLY, 0, out)) < 0)
+		return r;
+	(*out)->mnt = t.m;
+	strlcpy(canon, t.path, n);
+	return 0;
+}
+
+/* ---- mount set-up ------------------------------------------------------ */
+
+/* Make sure the mount point exists as a directory in its parent mount,
+ * so that listings and stat see it. */
+static void make_mount_point(const char *path)
+{
+	const char *rel;
+	struct mount *m = mount_find(path, &rel);
+	if (m && rel[0] && m->ops->mkdir && m->ops == &tmpfs_ops)
+		m->ops->mkdir(m, rel, 0755);
+}
+
+static void make_mount_point_tree(const char *path)
+{
+	char partial[PATH_MAX_K];
+	for (size_t i = 1; path[i - 1]; i++) {
+		if (path[i] == '/' || !path[i]) {
+			memcpy(partial, path, i);
+			partial[i] = 0;
+			make_mount_point(partial);
+		}
+	}
+}
+
+int vfs_mount_host(const char *guest_path, int host_dir, int writable)
+{
+	if (strcmp(guest_path, "/"))
+		make_mount_point_tree(guest_path);
+	struct mount *m = mount_add(guest_path, &hostfs_ops, writable);
+	if (!m)
+		return -ENOMEM;
+	m->host_dir = host_dir;
+	return 0;
+}
+
+int vfs_add_symlink(const char *guest_path, const char *target)
+{
+	const char *rel;
+	struct mount *m = mount_find(guest_path, &rel);
+	if (!m || !m->ops->symlink)
+		return -EPERM;
+	return m->ops->symlink(m, target, rel);
+}
+
+/* Filter hidden entries out of a directory listing in kernel memory. */
+long vfs_filter_dirents(const char *dir, char *buf, long len)
+{
+	long out = 0;
+	for (long off = 0; off < len;) {
+		uint16_t reclen;
+		memcpy(&reclen, buf + off + 16, 2);
+		if (!vfs_entry_hidden(dir, buf + off + 19)) {
+			memmove(buf + out, buf + off, reclen);
+			out += reclen;
+		}
+		off += reclen;
+	}
+	return out;
+}

@@ -1,0 +1,33 @@
+/* entry.h — how the platform enters the Linux shim. */
+#ifndef LINUX_ENTRY_H
+#define LINUX_ENTRY_H
+#include <bento/platform.h>
+
+/* Serve one guest system call. On entry r->rax holds the number and the
+ * other registers the guest's; on return r holds the registers to resume
+ * the guest with (result in rax, or a whole new context after execve,
+ * rt_sigreturn or signal delivery). */
+void linux_syscall(struct cpu_regs *r);
+
+/* A host signal arrived for this thread. info->signo is the guest signal
+ * (0 for a bare "look at your pending signals" kick). When at_guest is
+ * true, r is the interrupted guest context and may be rewritten to run a
+ * guest handler now; otherwise bento was interrupted and the signal is
+ * only queued. */
+void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int at_guest);
+
+/* Settings of a sandbox, gathered by the platform from its command line. */
+struct linux_start {
+	int argc;            /* the guest's argv */
+	char **argv;
+	char **envp;
+	const uint64_t *host_auxv; /* for AT_HWCAP, AT_SYSINFO_EHDR, ... */
+	const char *cwd;
+	int trace;
+	int no_rewrite;
+};
+
+/* Load the guest program and run it; returns only on failure with the
+ * sandbox's exit status (127 not found, 126 not executable). */
+int linux_run(const struct linux_start *s);
+#endif

@@ -1,0 +1,61 @@
+/* shim.h — internals of the Linux x86-64 ABI shim. */
+#ifndef LINUX_SHIM_H
+#define LINUX_SHIM_H
+#include <bento/north.h>
+#include <bento/platform.h>
+#include <asm/unistd_64.h>
+#include "linux/abi.h"
+#include "linux/entry.h"
+#include "lib/string.h"
+#include "lib/alloc.h"
+
+#define UNUSED __attribute__((unused))
+/* Every handler takes the six argument registers. */
+#define SYSCALL(name)                                                                  \
+	long sys_##name(long a0 UNUSED, long a1 UNUSED, long a2 UNUSED, long a3 UNUSED, \
+			long a4 UNUSED, long a5 UNUSED)
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+/* The shim's per-thread state. */
+struct shim_thread {
+	struct cpu_regs *regs;   /* the registers of the call being served */
+	uint64_t saved_mask;     /* sigsuspend: mask to restore after delivery */
+	int has_saved_mask;
+};
+
+struct shim_thread *shim_self(void);
+static inline struct cpu_regs *cur_regs(void)
+{
+	return shim_self()->regs;
+}
+
+/* Copy a guest path into a kernel buffer of PATH_MAX. */
+#define L_PATH_MAX 4096
+long get_path(char *dst, long uptr);
+
+/* Signal delivery at the return to the guest (sigframe.c). */
+/* restart_nr: the call's number when it failed with EINTR and may be
+ * restarted under SA_RESTART, else -1. */
+void signals_deliver(struct cpu_regs *r, long restart_nr);
+_Noreturn void exit_by_signal(int sig);
+
+/* Loading programs (loader.c, stack.c). */
+struct exec_image {
+	uintptr_t entry;       /* where to start: interpreter's or program's */
+	uintptr_t prog_entry;  /* AT_ENTRY */
+	uintptr_t phdr;        /* AT_PHDR */
+	int phnum;
+	uintptr_t interp_base; /* AT_BASE */
+	uintptr_t brk;
+};
+int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu_regs *out);
+extern const uint64_t *host_auxv;
+extern int trace_enabled;
+
+/* Trace one call (trace.c). */
+void trace_call(long nr, const struct cpu_regs *r, long result);
+const char *syscall_name(long nr);
+
+/* Stat conversions shared by stat, fstat, statx. */
+int put_stat(long uptr, const struct b_stat *st);
+#endif

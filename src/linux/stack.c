@@ -1,0 +1,180 @@
+/* stack.c — a new program image: the initial stack (argv, envp, auxv as
+ * the Linux x86-64 ABI lays them out), shebang scripts, and the first
+ * registers. */
+#include "linux/shim.h"
+
+#define STACK_SIZE (8UL << 20)
+#define MAX_ARGS 4096
+
+const uint64_t *host_auxv;
+int elf_load(const char *path, struct exec_image *img);
+
+static uint64_t host_aux(uint64_t type, uint64_t dflt)
+{
+	for (const uint64_t *a = host_auxv; a && a[0]; a += 2)
+		if (a[0] == type)
+			return a[1];
+	return dflt;
+}
+
+/* Writes into the guest stack from the top down. */
+struct stack_builder {
+	uintptr_t top, sp, bottom;
+	int error;
+};
+
+static uintptr_t push_bytes(struct stack_builder *b, const void *data, size_t n)
+{
+	if (b->sp - n < b->bottom) {
+		b->error = -E2BIG;
+		return 0;
+	}
+	b->sp -= n;
+	if (copy_out((void *)b->sp, data, n) < 0)
+		b->error = -EFAULT;
+	return b->sp;
+}
+
+static uintptr_t push_string(struct stack_builder *b, const char *s)
+{
+	return push_bytes(b, s, strlen(s) + 1);
+}
+
+static int count(char *const *v)
+{
+	int n = 0;
+	while (v && v[n] && n < MAX_ARGS)
+		n++;
+	return n;
+}
+
+static int build_stack(struct stack_builder *b, const struct exec_image *img, const char *execfn,
+		       char *const *argv, char *const *envp)
+{
+	int argc = count(argv), envc = count(envp);
+	uintptr_t *ptrs = kmalloc(sizeof(uintptr_t) * (size_t)(argc + envc + 2));
+	if (!ptrs)
+		return -ENOMEM;
+	uintptr_t fn = push_string(b, execfn);
+	for (int i = envc - 1; i >= 0; i--)
+		ptrs[argc + 1 + i] = push_string(b, envp[i]);
+	for (int i = argc - 1; i >= 0; i--)
+		ptrs[i] = push_string(b, argv[i]);
+	ptrs[argc] = 0;
+	ptrs[argc + 1 + envc] = 0;
+	uintptr_t platform = push_string(b, "x86_64");
+	uint8_t rnd[16];
+	plat_random(rnd, sizeof(rnd));
+	uintptr_t random = push_bytes(b, rnd, sizeof(rnd));
+	int uid, euid, suid, gid, egid, sgid;
+	cred_get(&uid, &euid, &suid, &gid, &egid, &sgid);
+	uint64_t aux[] = {
+		33, host_aux(33, 0),  /* AT_SYSINFO_EHDR: the host's vDSO */
+		51, host_aux(51, 2048), /* AT_MINSIGSTKSZ */
+		16, host_aux(16, 0),  /* AT_HWCAP */
+		6, 4096,              /* AT_PAGESZ */
+		17, 100,              /* AT_CLKTCK */
+		3, img->phdr, 4, 56, 5, (uint64_t)img->phnum,
+		7, img->interp_base, 8, 0, 9, img->prog_entry,
+		11, (uint64_t)uid, 12, (uint64_t)euid, 13, (uint64_t)gid, 14, (uint64_t)egid,
+		23, 0,                /* AT_SECURE */
+		25, random, 26, host_aux(26, 0) /* AT_HWCAP2 */,
+		31, fn, 15, platform,
+		0, 0,
+	};
+	/* Align so that rsp is 16-byte aligned at argc. */
+	size_t words = (size_t)(1 + argc + 1 + envc + 1) + sizeof(aux) / 8;
+	b->sp = (b->sp - words * 8) & ~(uintptr_t)15;
+	b->sp += words * 8;
+	push_bytes(b, aux, sizeof(aux));
+	push_bytes(b, ptrs + argc + 1, sizeof(uintptr_t) * (size_t)(envc + 1));
+	push_bytes(b, ptrs, sizeof(uintptr_t) * (size_t)(argc + 1));
+	uint64_t c = (uint64_t)argc;
+	push_bytes(b, &c, 8);
+	kfree(ptrs);
+	return b->error;
+}
+
+static int setup_stack(struct stack_builder *b)
+{
+	long r = vm_mmap(0, STACK_SIZE, K_PROT_READ | K_PROT_WRITE,
+			 K_MAP_PRIVATE | K_MAP_ANONYMOUS | K_MAP_NORESERVE | K_MAP_STACK, -1, 0);
+	if (r < 0)
+		return (int)r;
+	vm_note((uintptr_t)r, STACK_SIZE, K_PROT_READ | K_PROT_WRITE, K_MAP_PRIVATE, "[stack]", 0);
+	b->bottom = (uintptr_t)r;
+	b->top = b->sp = (uintptr_t)r + STACK_SIZE;
+	b->error = 0;
+	return 0;
+}
+
+/* "#!interp [arg]" scripts: returns 1 and fills interp/arg, 0 for an
+ * ELF file, or -errno. */
+static int read_shebang(const char *path, char *interp, char *arg, size_t n)
+{
+	char line[256];
+	int fd = vfs_openat(K_AT_FDCWD, path, K_O_RDONLY | K_O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long got = file_pread(fd, line, sizeof(line) - 1, 0);
+	fd_close(fd);
+	if (got < 2 || line[0] != '#' || line[1] != '!')
+		return got < 0 ? (int)got : 0;
+	line[got] = 0;
+	char *end = strchr(line, '\n');
+	if (end)
+		*end = 0;
+	char *p = line + 2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *q = p;
+	while (*q && *q != ' ' && *q != '\t')
+		q++;
+	char *rest = q;
+	if (*rest)
+		*rest++ = 0;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	size_t rl = strlen(rest);
+	while (rl && (rest[rl - 1] == ' ' || rest[rl - 1] == '\t'))
+		rest[--rl] = 0;
+	if (!*p)
+		return -ENOEXEC;
+	strlcpy(interp, p, n);
+	strlcpy(arg, rest, n);
+	return 1;
+}
+
+int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu_regs *out)
+{
+	char interp[256], arg[256];
+	char *new_argv[MAX_ARGS + 3];
+	int r = read_shebang(path, interp, arg, sizeof(interp));
+	if (r < 0)
+		return r;
+	const char *prog = path;
+	if (r == 1) {
+		int i = 0, argc = count(argv);
+		new_argv[i++] = interp;
+		if (arg[0])
+			new_argv[i++] = arg;
+		new_argv[i++] = (char *)path;
+		for (int k = 1; k < argc && i < MAX_ARGS + 2; k++)
+			new_argv[i++] = argv[k];
+		new_argv[i] = NULL;
+		argv = new_argv;
+		prog = interp;
+	}
+	struct exec_image img;
+	if ((r = elf_load(prog, &img)) < 0)
+		return r;
+	vm_brk_init(img.brk);
+	struct stack_builder b = { 0, 0, 0, 0 };
+	if ((r = setup_stack(&b)) < 0 || (r = build_stack(&b, &img, path, argv, envp)) < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	out->rip = img.entry;
+	out->rsp = b.sp;
+	out->eflags = 0x202;
+	return 0;
+}

@@ -1,0 +1,357 @@
+/* sys_io.c — system calls on descriptors: read/write and friends, dup,
+ * fcntl, ioctl, poll. */
+#include "linux/shim.h"
+
+SYSCALL(read)
+{
+	return file_read((int)a0, (void *)a1, (size_t)a2);
+}
+
+SYSCALL(write)
+{
+	return file_write((int)a0, (const void *)a1, (size_t)a2);
+}
+
+SYSCALL(pread64)
+{
+	return file_pread((int)a0, (void *)a1, (size_t)a2, a3);
+}
+
+SYSCALL(pwrite64)
+{
+	return file_pwrite((int)a0, (const void *)a1, (size_t)a2, a3);
+}
+
+/* Vectored I/O: one element at a time; a short transfer ends the call.
+ * off < 0 means the file position. */
+static long vector_io(int fd, long uiov, long cnt, int64_t off, int writing)
+{
+	struct l_iovec iov;
+	long total = 0;
+	if (cnt < 0 || cnt > 1024)
+		return -EINVAL;
+	for (long i = 0; i < cnt; i++) {
+		if (copy_in(&iov, (struct l_iovec *)uiov + i, sizeof(iov)) < 0)
+			return total ? total : -EFAULT;
+		if ((long)iov.len < 0)
+			return -EINVAL;
+		if (!iov.len)
+			continue;
+		long r;
+		if (writing)
+			r = off < 0 ? file_write(fd, iov.base, iov.len) : file_pwrite(fd, iov.base, iov.len, off + total);
+		else
+			r = off < 0 ? file_read(fd, iov.base, iov.len) : file_pread(fd, iov.base, iov.len, off + total);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((size_t)r < iov.len)
+			break;
+	}
+	if (cnt == 0) {
+		/* Still validate the descriptor. */
+		long r = writing ? file_write(fd, NULL, 0) : file_read(fd, NULL, 0);
+		return r < 0 ? r : 0;
+	}
+	return total;
+}
+
+SYSCALL(readv)
+{
+	return vector_io((int)a0, a1, a2, -1, 0);
+}
+
+SYSCALL(writev)
+{
+	return vector_io((int)a0, a1, a2, -1, 1);
+}
+
+SYSCALL(preadv)
+{
+	return a3 < 0 ? -EINVAL : vector_io((int)a0, a1, a2, a3, 0);
+}
+
+SYSCALL(pwritev)
+{
+	return a3 < 0 ? -EINVAL : vector_io((int)a0, a1, a2, a3, 1);
+}
+
+SYSCALL(preadv2)
+{
+	return vector_io((int)a0, a1, a2, a3 == -1 ? -1 : a3, 0);
+}
+
+SYSCALL(pwritev2)
+{
+	return vector_io((int)a0, a1, a2, a3 == -1 ? -1 : a3, 1);
+}
+
+SYSCALL(lseek)
+{
+	return file_seek((int)a0, a1, (int)a2);
+}
+
+SYSCALL(close)
+{
+	return fd_close((int)a0);
+}
+
+SYSCALL(close_range)
+{
+	return fd_close_range((unsigned)a0, (unsigned)a1, (unsigned)a2);
+}
+
+SYSCALL(dup)
+{
+	return fd_dup((int)a0, 0, 0);
+}
+
+SYSCALL(dup2)
+{
+	if (a0 == a1) {
+		struct b_stat st;
+		return file_stat((int)a0, &st) == -EBADF ? -EBADF : a1;
+	}
+	return fd_dup2((int)a0, (int)a1, 0);
+}
+
+SYSCALL(dup3)
+{
+	if (a2 & ~(long)K_O_CLOEXEC)
+		return -EINVAL;
+	if (a0 == a1)
+		return -EINVAL;
+	return fd_dup2((int)a0, (int)a1, (a2 & K_O_CLOEXEC) ? 1 : 0);
+}
+
+SYSCALL(getdents64)
+{
+	return file_getdents((int)a0, (void *)a1, (size_t)a2);
+}
+
+static long fcntl_lock(int fd, int cmd, long uptr)
+{
+	struct l_flock lf;
+	if (copy_in(&lf, (void *)uptr, sizeof(lf)) < 0)
+		return -EFAULT;
+	struct k_flock kf = { lf.l_type, lf.l_whence, lf.l_start, lf.l_len, lf.l_pid };
+	int r = file_lock(fd, cmd, &kf);
+	if (r == 0 && (cmd == 5 || cmd == 36)) { /* F_GETLK, F_OFD_GETLK */
+		lf.l_type = kf.type, lf.l_whence = kf.whence;
+		lf.l_start = kf.start, lf.l_len = kf.len, lf.l_pid = kf.pid;
+		if (copy_out((void *)uptr, &lf, sizeof(lf)) < 0)
+			return -EFAULT;
+	}
+	return r;
+}
+
+SYSCALL(fcntl)
+{
+	int fd = (int)a0;
+	switch (a1) {
+	case 0: /* F_DUPFD */
+		return fd_dup(fd, (int)a2, 0);
+	case 1030: /* F_DUPFD_CLOEXEC */
+		return fd_dup(fd, (int)a2, 1);
+	case 1: /* F_GETFD */
+		return fd_get_cloexec(fd);
+	case 2: /* F_SETFD */
+		return fd_set_cloexec(fd, (int)(a2 & 1));
+	case 3: /* F_GETFL */
+		return file_get_flags(fd);
+	case 4: /* F_SETFL */
+		return file_set_flags(fd, (int)a2);
+	case 5: case 6: case 7:       /* F_GETLK F_SETLK F_SETLKW */
+	case 36: case 37: case 38:    /* F_OFD_* */
+		return fcntl_lock(fd, (int)a1, a2);
+	case 1031: /* F_SETPIPE_SZ */
+	case 1032: /* F_GETPIPE_SZ */
+	case 1033: /* F_ADD_SEALS */
+	case 1034: /* F_GET_SEALS */
+		return file_fcntl_special(fd, (int)a1, a2);
+	case 8: case 9: /* F_SETOWN F_GETOWN */
+		return file_get_flags(fd) < 0 ? -EBADF : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(flock)
+{
+	struct b_stat st;
+	/* Whole-file locks between processes of one sandbox: with one
+	 * process they always succeed. */
+	return file_stat((int)a0, &st) < 0 ? -EBADF : 0;
+}
+
+SYSCALL(ioctl)
+{
+	return file_ioctl((int)a0, (unsigned long)a1, (void *)a2);
+}
+
+SYSCALL(fsync)
+{
+	return file_sync((int)a0);
+}
+
+SYSCALL(fdatasync)
+{
+	return file_sync((int)a0);
+}
+
+SYSCALL(ftruncate)
+{
+	return file_truncate((int)a0, a1);
+}
+
+SYSCALL(fadvise64)
+{
+	struct b_stat st;
+	if (a3 < 0 || a3 > 5)
+		return -EINVAL;
+	return file_stat((int)a0, &st) < 0 ? -EBADF : 0;
+}
+
+SYSCALL(pipe2)
+{
+	int fds[2];
+	if (a1 & ~(long)(K_O_CLOEXEC | K_O_NONBLOCK | K_O_DIRECT))
+		return -EINVAL;
+	int r = pipe_create(fds, (int)a1);
+	if (r < 0)
+		return r;
+	if (copy_out((void *)a0, fds, sizeof(fds)) < 0) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL(pipe)
+{
+	return sys_pipe2(a0, 0, 0, 0, 0, 0);
+}
+
+static long poll_common(long ufds, long n, const struct b_timespec *timeout)
+{
+	struct b_pollfd kfds[256];
+	if (n < 0 || n > 256)
+		return -EINVAL;
+	if (n && copy_in(kfds, (void *)ufds, sizeof(kfds[0]) * (size_t)n) < 0)
+		return -EFAULT;
+	int r = file_poll(kfds, (int)n, timeout);
+	if (r >= 0 && n && copy_out((void *)ufds, kfds, sizeof(kfds[0]) * (size_t)n) < 0)
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL(poll)
+{
+	struct b_timespec ts = { a2 / 1000, (a2 % 1000) * 1000000 };
+	return poll_common(a0, a1, (int)a2 < 0 ? NULL : &ts);
+}
+
+SYSCALL(ppoll)
+{
+	struct b_timespec ts;
+	struct l_timespec lt;
+	if (a2) {
+		if (copy_in(&lt, (void *)a2, sizeof(lt)) < 0)
+			return -EFAULT;
+		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
+	}
+	uint64_t old = 0, set;
+	if (a3) {
+		if (copy_in(&set, (void *)a3, 8) < 0)
+			return -EFAULT;
+		sig_procmask(2, &set, &old);
+	}
+	long r = poll_common(a0, a1, a2 ? &ts : NULL);
+	if (a3) {
+		if (r == -EINTR) {
+			struct shim_thread *st = shim_self();
+			st->saved_mask = old;
+			st->has_saved_mask = 1;
+		} else {
+			sig_procmask(2, &old, NULL);
+		}
+	}
+	return r;
+}
+
+/* select via poll: fd_set bitmaps in, bitmaps out. */
+static long select_common(long n, long ur, long uw, long ue, const struct b_timespec *timeout)
+{
+	uint64_t sets[3][16] = { { 0 } }, out[3][16] = { { 0 } };
+	long uptr[3] = { ur, uw, ue };
+	if (n < 0 || n > 1024)
+		return -EINVAL;
+	size_t bytes = (size_t)((n + 63) / 64) * 8;
+	for (int k = 0; k < 3; k++)
+		if (uptr[k] && copy_in(sets[k], (void *)uptr[k], bytes) < 0)
+			return -EFAULT;
+	struct b_pollfd pfd[256];
+	int np = 0;
+	for (int fd = 0; fd < n; fd++) {
+		short ev = 0;
+		if (sets[0][fd / 64] >> (fd % 64) & 1)
+			ev |= 1;
+		if (sets[1][fd / 64] >> (fd % 64) & 1)
+			ev |= 4;
+		if (sets[2][fd / 64] >> (fd % 64) & 1)
+			ev |= 2;
+		if (!ev)
+			continue;
+		if (np == 256)
+			return -EINVAL;
+		pfd[np++] = (struct b_pollfd){ fd, ev, 0 };
+	}
+	int r = file_poll(pfd, np, timeout);
+	if (r < 0)
+		return r;
+	int count = 0;
+	for (int i = 0; i < np; i++) {
+		int fd = pfd[i].fd;
+		short re = pfd[i].revents;
+		if (re & 32)
+			return -EBADF;
+		short in = 1 | 16 | 8, outm = 4 | 8;
+		if ((pfd[i].events & 1) && (re & in))
+			out[0][fd / 64] |= 1ULL << (fd % 64), count++;
+		if ((pfd[i].events & 4) && (re & outm))
+			out[1][fd / 64] |= 1ULL << (fd % 64), count++;
+		if ((pfd[i].events & 2) && (re & 2))
+			out[2][fd / 64] |= 1ULL << (fd % 64), count++;
+	}
+	for (int k = 0; k < 3; k++)
+		if (uptr[k] && copy_out((void *)uptr[k], out[k], bytes) < 0)
+			return -EFAULT;
+	return count;
+}
+
+SYSCALL(select)
+{
+	struct l_timeval tv;
+	struct b_timespec ts;
+	if (a4) {
+		if (copy_in(&tv, (void *)a4, sizeof(tv)) < 0)
+			return -EFAULT;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0)
+			return -EINVAL;
+		ts = (struct b_timespec){ tv.tv_sec + tv.tv_usec / 1000000, (tv.tv_usec % 1000000) * 1000 };
+	}
+	return select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+}
+
+SYSCALL(pselect6)
+{
+	struct l_timespec lt;
+	struct b_timespec ts;
+	if (a4) {
+		if (copy_in(&lt, (void *)a4, sizeof(lt)) < 0)
+			return -EFAULT;
+		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
+	}
+	return select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+}

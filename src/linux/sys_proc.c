@@ -1,0 +1,283 @@
+/* sys_proc.c — identity, limits, scheduling and system information. */
+#include "linux/shim.h"
+#include "lib/fmt.h"
+
+SYSCALL(getpid) { return proc_getpid(); }
+SYSCALL(getppid) { return proc_getppid(); }
+SYSCALL(gettid) { return thread_gettid(); }
+SYSCALL(getpgrp) { return proc_getpid(); }
+
+static int ids[6];
+static void load_ids(void)
+{
+	cred_get(&ids[0], &ids[1], &ids[2], &ids[3], &ids[4], &ids[5]);
+}
+
+SYSCALL(getuid) { load_ids(); return ids[0]; }
+SYSCALL(geteuid) { load_ids(); return ids[1]; }
+SYSCALL(getgid) { load_ids(); return ids[3]; }
+SYSCALL(getegid) { load_ids(); return ids[4]; }
+
+SYSCALL(setuid)
+{
+	load_ids();
+	if (ids[1] == 0)
+		return cred_setresuid((int)a0, (int)a0, (int)a0);
+	return cred_setresuid(-1, (int)a0, -1);
+}
+
+SYSCALL(setgid)
+{
+	load_ids();
+	if (ids[1] == 0)
+		return cred_setresgid((int)a0, (int)a0, (int)a0);
+	return cred_setresgid(-1, (int)a0, -1);
+}
+
+SYSCALL(setreuid) { return cred_setresuid((int)a0, (int)a1, -1); }
+SYSCALL(setregid) { return cred_setresgid((int)a0, (int)a1, -1); }
+SYSCALL(setresuid) { return cred_setresuid((int)a0, (int)a1, (int)a2); }
+SYSCALL(setresgid) { return cred_setresgid((int)a0, (int)a1, (int)a2); }
+SYSCALL(setfsuid) { load_ids(); return ids[1]; }
+SYSCALL(setfsgid) { load_ids(); return ids[4]; }
+
+static long put_three(long p0, long p1, long p2, int v0, int v1, int v2)
+{
+	if (copy_out((void *)p0, &v0, 4) < 0 || copy_out((void *)p1, &v1, 4) < 0 ||
+	    copy_out((void *)p2, &v2, 4) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(getresuid)
+{
+	load_ids();
+	return put_three(a0, a1, a2, ids[0], ids[1], ids[2]);
+}
+
+SYSCALL(getresgid)
+{
+	load_ids();
+	return put_three(a0, a1, a2, ids[3], ids[4], ids[5]);
+}
+
+SYSCALL(getgroups)
+{
+	uint32_t list[32];
+	if (a0 < 0)
+		return -EINVAL;
+	int n = cred_getgroups(0, NULL);
+	if (a0 == 0)
+		return n;
+	if (a0 < n)
+		return -EINVAL;
+	cred_getgroups(n, list);
+	return copy_out((void *)a1, list, sizeof(uint32_t) * (size_t)n) < 0 ? -EFAULT : n;
+}
+
+SYSCALL(setgroups)
+{
+	uint32_t list[32];
+	if (a0 < 0 || a0 > 32)
+		return -EINVAL;
+	if (a0 && copy_in(list, (void *)a1, sizeof(uint32_t) * (size_t)a0) < 0)
+		return -EFAULT;
+	return cred_setgroups((int)a0, list);
+}
+
+/* One process group and session for now: the guest's pid 1 leads both. */
+SYSCALL(getpgid) { return (a0 == 0 || a0 == proc_getpid()) ? proc_getpid() : -ESRCH; }
+SYSCALL(getsid) { return (a0 == 0 || a0 == proc_getpid()) ? proc_getpid() : -ESRCH; }
+SYSCALL(setsid) { return -EPERM; /* already a group leader */ }
+
+SYSCALL(setpgid)
+{
+	if (a0 != 0 && a0 != proc_getpid())
+		return -ESRCH;
+	return (a1 == 0 || a1 == proc_getpid()) ? 0 : -EPERM;
+}
+
+SYSCALL(uname)
+{
+	struct l_utsname u;
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.f[0], "Linux", 65);
+	strlcpy(u.f[1], "bento", 65);
+	strlcpy(u.f[2], "6.1.0-bento", 65);
+	strlcpy(u.f[3], "#1 SMP bento", 65);
+	strlcpy(u.f[4], "x86_64", 65);
+	strlcpy(u.f[5], "(none)", 65);
+	return copy_out((void *)a0, &u, sizeof(u)) < 0 ? -EFAULT : 0;
+}
+
+SYSCALL(sysinfo)
+{
+	struct l_sysinfo si;
+	struct b_timespec up;
+	memset(&si, 0, sizeof(si));
+	time_get(7 /* BOOTTIME */, &up);
+	si.uptime = up.sec;
+	si.totalram = 8ULL << 30;
+	si.freeram = 6ULL << 30;
+	si.procs = 1;
+	si.mem_unit = 1;
+	return copy_out((void *)a0, &si, sizeof(si)) < 0 ? -EFAULT : 0;
+}
+
+SYSCALL(prlimit64)
+{
+	uint64_t nl[2], ol[2];
+	if (a0 != 0 && a0 != proc_getpid())
+		return -ESRCH;
+	if (a2 && copy_in(nl, (void *)a2, sizeof(nl)) < 0)
+		return -EFAULT;
+	int r = proc_prlimit((int)a1, a2 ? nl : NULL, ol);
+	if (r == 0 && a3 && copy_out((void *)a3, ol, sizeof(ol)) < 0)
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL(getrlimit)
+{
+	return sys_prlimit64(0, a0, 0, a1, 0, 0);
+}
+
+SYSCALL(setrlimit)
+{
+	return sys_prlimit64(0, a0, a1, 0, 0, 0);
+}
+
+SYSCALL(getrusage)
+{
+	struct l_rusage ru;
+	struct b_timespec cpu;
+	if (a0 != 0 && a0 != -1 && a0 != 1)
+		return -EINVAL;
+	memset(&ru, 0, sizeof(ru));
+	if (a0 != -1) {
+		time_get(a0 == 1 ? 3 : 2, &cpu);
+		ru.ru_utime = (struct l_timeval){ cpu.sec, cpu.nsec / 1000 };
+	}
+	return copy_out((void *)a1, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
+SYSCALL(getpriority) { return (a0 < 0 || a0 > 2) ? -EINVAL : 20; }
+SYSCALL(setpriority) { return (a0 < 0 || a0 > 2) ? -EINVAL : 0; }
+SYSCALL(sched_yield) { return 0; }
+SYSCALL(sched_getscheduler) { return a0 < 0 ? -EINVAL : 0; }
+SYSCALL(sched_setscheduler) { return a0 < 0 ? -EINVAL : (a1 == 0 ? 0 : -EPERM); }
+SYSCALL(sched_get_priority_max) { return (a0 == 1 || a0 == 2) ? 99 : (a0 >= 0 && a0 <= 5 ? 0 : -EINVAL); }
+SYSCALL(sched_get_priority_min) { return (a0 == 1 || a0 == 2) ? 1 : (a0 >= 0 && a0 <= 5 ? 0 : -EINVAL); }
+
+SYSCALL(sched_getparam)
+{
+	int prio = 0;
+	return copy_out((void *)a1, &prio, 4) < 0 ? -EFAULT : 0;
+}
+
+SYSCALL(sched_setparam) { return 0; }
+
+/* The sandbox reports the CPUs the host gives it. */
+SYSCALL(sched_getaffinity)
+{
+	uint8_t mask[128];
+	if (a1 < 8 || (a1 & 7))
+		return -EINVAL;
+	memset(mask, 0, sizeof(mask));
+	int ncpu = plat_cpu_count();
+	for (int i = 0; i < ncpu && i < 1024; i++)
+		mask[i / 8] |= (uint8_t)(1 << (i % 8));
+	size_t n = (size_t)a1 < sizeof(mask) ? (size_t)a1 : sizeof(mask);
+	return copy_out((void *)a2, mask, n) < 0 ? -EFAULT : (long)n;
+}
+
+SYSCALL(sched_setaffinity) { return 0; }
+
+SYSCALL(getcpu)
+{
+	unsigned zero = 0;
+	if (a0 && copy_out((void *)a0, &zero, 4) < 0)
+		return -EFAULT;
+	if (a1 && copy_out((void *)a1, &zero, 4) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(getrandom)
+{
+	char buf[256];
+	if (a2 & ~7L)
+		return -EINVAL;
+	size_t n = (size_t)a1 > 33554431 ? 33554431 : (size_t)a1;
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		if (plat_random(buf, k) < 0)
+			return -EIO;
+		if (copy_out((char *)a0 + done, buf, k) < 0)
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)n;
+}
+
+SYSCALL(prctl)
+{
+	char name[16];
+	switch (a0) {
+	case 15: /* PR_SET_NAME */
+		if (copy_in_str(name, (const char *)a1, sizeof(name)) < 0) {
+			/* Longer names are cut, not refused. */
+			if (copy_in(name, (void *)a1, 15) < 0)
+				return -EFAULT;
+			name[15] = 0;
+		}
+		proc_set_name(name);
+		return 0;
+	case 16: /* PR_GET_NAME */
+		proc_get_name(name);
+		return copy_out((void *)a1, name, 16) < 0 ? -EFAULT : 0;
+	case 38: /* PR_SET_NO_NEW_PRIVS */
+		return a1 == 1 ? 0 : -EINVAL;
+	case 39: /* PR_GET_NO_NEW_PRIVS */
+		return 1;
+	case 1: /* PR_SET_PDEATHSIG */
+	case 4: /* PR_SET_DUMPABLE */
+	case 36: /* PR_SET_CHILD_SUBREAPER */
+	case 0x59616d61: /* PR_SET_PTRACER */
+		return 0;
+	case 3: /* PR_GET_DUMPABLE */
+		return 1;
+	case 2: /* PR_GET_PDEATHSIG */
+		return copy_out((void *)a1, &(int){ 0 }, 4) < 0 ? -EFAULT : 0;
+	case 22: /* PR_SET_SECCOMP */
+	case 21: /* PR_GET_SECCOMP */
+		return a0 == 21 ? 2 : -EINVAL;
+	case 23: /* PR_CAPBSET_READ */
+		return (a1 >= 0 && a1 <= 40) ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(arch_prctl)
+{
+	switch (a0) {
+	case 0x1002: /* ARCH_SET_FS */
+		if (!vm_guest_range_ok((uintptr_t)a1, 1))
+			return -EPERM;
+		return plat_set_tls((uintptr_t)a1);
+	case 0x1003: { /* ARCH_GET_FS */
+		uintptr_t fs = plat_get_tls();
+		return copy_out((void *)a1, &fs, 8) < 0 ? -EFAULT : 0;
+	}
+	case 0x1001: /* ARCH_SET_GS: %gs belongs to bento */
+	case 0x1004: /* ARCH_GET_GS */
+		return -EINVAL;
+	case 0x1011: /* ARCH_GET_CPUID */
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL(sync) { return 0; }

@@ -1,0 +1,187 @@
+/* sys_thread.c — threads, futexes and leaving: clone (threads), exit,
+ * exit_group, futex, set_tid_address, robust lists. Processes (fork,
+ * execve, wait) arrive with the process-tree work. */
+#include "linux/shim.h"
+
+#define CLONE_VM 0x100
+#define CLONE_FS 0x200
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
+#define CLONE_PIDFD 0x1000
+#define CLONE_VFORK 0x4000
+#define CLONE_PARENT 0x8000
+#define CLONE_THREAD 0x10000
+#define CLONE_SYSVSEM 0x40000
+#define CLONE_SETTLS 0x80000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_DETACHED 0x400000
+#define CLONE_CHILD_SETTID 0x1000000
+
+struct thread_start {
+	struct cpu_regs regs;
+	uintptr_t tls;
+	struct thread *t;
+	struct shim_thread shim;
+};
+
+static void thread_begin(void *arg)
+{
+	struct thread_start *ts = arg;
+	*thread_shim_slot() = &ts->shim;
+	thread_set_host(ts->t, plat_thread_id());
+	plat_set_tls(ts->tls);
+	struct cpu_regs regs = ts->regs;
+	/* ts stays allocated: it holds this thread's shim state. */
+	plat_enter_guest(&regs);
+}
+
+static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long ctid, uintptr_t tls)
+{
+	unsigned long need = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
+	if ((flags & need) != need) {
+		klog("bento: clone without thread flags (0x%lx): processes are not supported yet",
+		     flags);
+		return -ENOSYS;
+	}
+	struct thread_start *ts = kzalloc(sizeof(*ts));
+	if (!ts)
+		return -ENOMEM;
+	struct thread *t = thread_create();
+	if (!t) {
+		kfree(ts);
+		return -EAGAIN;
+	}
+	int tid = thread_tid(t);
+	ts->regs = *cur_regs();
+	ts->regs.rax = 0;
+	ts->regs.fpstate = NULL;
+	if (stack)
+		ts->regs.rsp = stack;
+	ts->tls = (flags & CLONE_SETTLS) ? tls : plat_get_tls();
+	ts->t = t;
+	if ((flags & CLONE_PARENT_SETTID) && copy_out((void *)ptid, &tid, 4) < 0)
+		goto fault;
+	if ((flags & CLONE_CHILD_SETTID) && copy_out((void *)ctid, &tid, 4) < 0)
+		goto fault;
+	if (flags & CLONE_CHILD_CLEARTID)
+		thread_set_clear_tid(t, (uintptr_t)ctid);
+	long r = plat_thread_spawn(thread_begin, ts, t);
+	if (r < 0) {
+		thread_remove_record(t);
+		kfree(ts);
+		return -EAGAIN;
+	}
+	return tid;
+fault:
+	thread_remove_record(t);
+	kfree(ts);
+	return -EFAULT;
+}
+
+SYSCALL(clone)
+{
+	return clone_thread((unsigned long)a0, (uintptr_t)a1, a2, a3, (uintptr_t)a4);
+}
+
+SYSCALL(fork)
+{
+	klog("bento: fork is not supported yet");
+	return -ENOSYS;
+}
+
+SYSCALL(vfork)
+{
+	klog("bento: vfork is not supported yet");
+	return -ENOSYS;
+}
+
+SYSCALL(wait4)
+{
+	return -ECHILD;
+}
+
+SYSCALL(exit_group)
+{
+	plat_exit((int)(a0 & 0xff));
+}
+
+SYSCALL(exit)
+{
+	uintptr_t ctid = thread_clear_tid();
+	if (ctid) {
+		uint32_t zero = 0;
+		if (copy_out((void *)ctid, &zero, 4) == 0)
+			plat_futex((uint32_t *)ctid, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0);
+	}
+	if (thread_exit_current() == 0)
+		plat_exit((int)(a0 & 0xff));
+	plat_thread_exit();
+}
+
+SYSCALL(set_tid_address)
+{
+	thread_set_clear_tid(thread_current(), (uintptr_t)a0);
+	return thread_gettid();
+}
+
+SYSCALL(set_robust_list)
+{
+	return a1 == 24 ? 0 : -EINVAL;
+}
+
+SYSCALL(get_robust_list)
+{
+	return -ENOSYS;
+}
+
+SYSCALL(rseq)
+{
+	return -ENOSYS;
+}
+
+/* Futex operations go to the host on the guest's own memory (private to
+ * this process). A wait never blocks longer than a slice, so that a
+ * signal queued just before the host wait started is not missed; a
+ * spurious wake-up is allowed by futex(2). */
+SYSCALL(futex)
+{
+	int op = (int)a1, cmd = op & 0x7f;
+	struct b_timespec ts, *tp = NULL;
+	int is_wait = cmd == 0 || cmd == 9; /* WAIT, WAIT_BITSET */
+	if (a3 && (is_wait || cmd == 6 || cmd == 11 || cmd == 13)) {
+		struct l_timespec lt;
+		if (copy_in(&lt, (void *)a3, sizeof(lt)) < 0)
+			return -EFAULT;
+		if (lt.tv_sec < 0 || lt.tv_nsec < 0 || lt.tv_nsec >= 1000000000)
+			return -EINVAL;
+		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
+		tp = &ts;
+	}
+	if (is_wait && !tp) {
+		if (sig_has_deliverable())
+			return -EINTR;
+		/* WAIT takes a relative timeout, WAIT_BITSET an absolute one. */
+		struct b_timespec slice = { 0, 200000000 };
+		if (cmd == 9) {
+			struct b_timespec now;
+			time_get((op & 256) ? 0 : 1, &now);
+			slice.sec = now.sec + (now.nsec + slice.nsec) / 1000000000;
+			slice.nsec = (now.nsec + slice.nsec) % 1000000000;
+		}
+		long r = plat_futex((uint32_t *)a0, op, (uint32_t)a2, &slice, NULL, (uint32_t)a5);
+		return r == -ETIMEDOUT ? 0 : r;
+	}
+	if (is_wait && sig_has_deliverable())
+		return -EINTR;
+	void *arg4 = tp;
+	if (!is_wait && cmd != 6 && cmd != 11 && cmd != 13)
+		arg4 = (void *)a3; /* val2 for REQUEUE / WAKE_OP */
+	return plat_futex((uint32_t *)a0, op, (uint32_t)a2, arg4, (uint32_t *)a4, (uint32_t)a5);
+}
+
+SYSCALL(execve)
+{
+	klog("bento: execve is not supported yet");
+	return -ENOSYS;
+}

@@ -1,0 +1,284 @@
+/* gate.c — the seccomp gate and bento's host signal handlers.
+ *
+ * One seccomp filter decides every host system call of the process: a call
+ * made from bento's hostcall section whose number is on the allow-list
+ * passes (some with argument checks); one from that section that is not on
+ * the list kills the process; every other call — the guest's — traps with
+ * SIGSYS into on_sigsys, which hands it to the Linux shim. */
+#include "platform/linux/host.h"
+#include "linux/entry.h"
+#include <bento/errno.h>
+#include "lib/string.h"
+#include "lib/fmt.h"
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/audit.h>
+
+extern char __start_hostcall_text[], __stop_hostcall_text[];
+extern char uaccess_begin[], uaccess_end[], uaccess_fault[];
+
+#define KICK_SIGNAL 64
+
+/* ---- host signal handlers ------------------------------------------- */
+
+static void regs_from_uc(struct cpu_regs *r, const struct host_ucontext *uc)
+{
+	memcpy(r, uc->mc.gregs, sizeof(uc->mc.gregs));
+	r->fpstate = uc->mc.fpstate;
+	/* Linux's fpstate carries its extended size in sw_reserved
+	 * (offset 464+): magic1, extended_size, xfeatures, xstate_size. */
+	uint32_t size = 512;
+	if (r->fpstate) {
+		const uint32_t *sw = (const uint32_t *)((char *)r->fpstate + 464);
+		if (sw[0] == 0x46505853U /* FP_XSTATE_MAGIC1 */)
+			size = sw[1];
+	}
+	r->fpstate_size = size;
+}
+
+static void regs_to_uc(struct host_ucontext *uc, const struct cpu_regs *r)
+{
+	memcpy(uc->mc.gregs, r, sizeof(uc->mc.gregs));
+}
+
+static void on_sigsys(int sig, struct host_siginfo *si, void *ucv)
+{
+	(void)sig;
+	struct host_ucontext *uc = ucv;
+	struct plat_cpu *cpu = cpu_current();
+	struct cpu_regs r;
+	regs_from_uc(&r, uc);
+	r.rax = (uint64_t)(long)si->u.sys.syscall;
+	cpu->in_bento = 1;
+	linux_syscall(&r);
+	cpu->in_bento = 0;
+	regs_to_uc(uc, &r);
+}
+
+static _Noreturn void bento_fault(int sig, const struct host_siginfo *si, const struct host_ucontext *uc)
+{
+	char line[160];
+	int n = fmt_snprintf(line, sizeof(line),
+			     "bento: internal fault (signal %d) at pc %p, address %p\n", sig,
+			     (void *)uc->mc.gregs[16], si->u.fault.addr);
+	plat_log(line, (size_t)n);
+	plat_exit(125);
+}
+
+static void to_siginfo(struct b_siginfo *info, int sig, const struct host_siginfo *si)
+{
+	memset(info, 0, sizeof(*info));
+	info->signo = sig;
+	info->code = si->code;
+	if (sig == 11 || sig == 7 || sig == 8 || sig == 4 || sig == 5) {
+		info->addr = (uintptr_t)si->u.fault.addr;
+	} else {
+		info->pid = si->u.kill.pid;
+		info->uid = si->u.kill.uid;
+	}
+}
+
+static int is_fault_signal(int sig)
+{
+	return sig == 11 || sig == 7 || sig == 8 || sig == 4 || sig == 5;
+}
+
+/* Every other host signal: a fault in guest code, a fault in a guest-
+ * memory copy, a signal from outside (terminal, supervisor), or a kick. */
+static void on_signal(int sig, struct host_siginfo *si, void *ucv)
+{
+	struct host_ucontext *uc = ucv;
+	struct plat_cpu *cpu = cpu_current();
+	char *pc = (char *)uc->mc.gregs[16];
+	if (is_fault_signal(sig) && si->code > 0) {
+		if (pc >= uaccess_begin && pc < uaccess_end) {
+			uc->mc.gregs[16] = (uint64_t)uaccess_fault;
+			return;
+		}
+		if (cpu->in_bento)
+			bento_fault(sig, si, uc);
+	}
+	struct b_siginfo info;
+	to_siginfo(&info, sig == KICK_SIGNAL ? 0 : sig, si);
+	struct cpu_regs r;
+	regs_from_uc(&r, uc);
+	int at_guest = !cpu->in_bento;
+	if (at_guest)
+		cpu->in_bento = 1;
+	linux_signal_arrived(&r, &info, at_guest);
+	if (at_guest) {
+		cpu->in_bento = 0;
+		regs_to_uc(uc, &r);
+	}
+}
+
+static int set_handler(int sig, void (*fn)(int, struct host_siginfo *, void *))
+{
+	struct host_sigaction sa = {
+		.handler = (void *)fn,
+		/* SA_SIGINFO | SA_ONSTACK | SA_RESTORER; no SA_RESTART, so a
+		 * blocking host call returns EINTR and the guest sees it. */
+		.flags = 0x4 | 0x08000000 | 0x04000000,
+		.restorer = host_sigreturn,
+		.mask = 0,
+	};
+	return (int)HOST4(__NR_rt_sigaction, sig, &sa, NULL, 8);
+}
+
+static int install_handlers(void)
+{
+	for (int sig = 1; sig <= 64; sig++) {
+		if (sig == 9 || sig == 19) /* SIGKILL, SIGSTOP */
+			continue;
+		int r = set_handler(sig, sig == 31 ? on_sigsys : on_signal);
+		if (r < 0 && sig < 32)
+			return r;
+	}
+	uint64_t none = 0;
+	return (int)HOST4(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, &none, NULL, 8);
+}
+
+/* ---- the filter ------------------------------------------------------ */
+
+struct filter {
+	struct sock_filter insn[256];
+	int n;
+	int overflow;
+};
+
+enum { TO_ALLOW = 250, TO_KILL, TO_TRAP };
+
+static void emit(struct filter *f, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	if (f->n >= 240) {
+		f->overflow = 1;
+		return;
+	}
+	f->insn[f->n++] = (struct sock_filter){ code, jt, jf, k };
+}
+
+#define LD(off) emit(f, BPF_LD | BPF_W | BPF_ABS, (off), 0, 0)
+#define ARG_LO(i) (16 + 8 * (i))
+#define ARG_HI(i) (20 + 8 * (i))
+
+/* Jump targets TO_ALLOW/TO_KILL/TO_TRAP are symbolic until resolve(). */
+static void resolve(struct filter *f)
+{
+	int allow = f->n, kill = f->n + 1, trap = f->n + 2;
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_TRAP, 0, 0);
+	for (int i = 0; i < allow; i++) {
+		struct sock_filter *in = &f->insn[i];
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			continue;
+		int t[3] = { allow, kill, trap };
+		if (in->jt >= TO_ALLOW)
+			in->jt = (uint8_t)(t[in->jt - TO_ALLOW] - i - 1);
+		if (in->jf >= TO_ALLOW)
+			in->jf = (uint8_t)(t[in->jf - TO_ALLOW] - i - 1);
+	}
+}
+
+/* Host calls bento makes, with no argument check. */
+static const int plain_allowed[] = {
+	__NR_read, __NR_write, __NR_close, __NR_fstat, __NR_lseek, __NR_mmap,
+	__NR_mprotect, __NR_munmap, __NR_rt_sigaction, __NR_rt_sigprocmask,
+	__NR_rt_sigreturn, __NR_pread64, __NR_pwrite64, __NR_sched_yield,
+	__NR_mremap, __NR_msync, __NR_madvise, __NR_getpid, __NR_exit,
+	__NR_fsync, __NR_ftruncate, __NR_fchmod, __NR_sigaltstack, __NR_fstatfs,
+	__NR_gettid, __NR_getdents64, __NR_clock_gettime, __NR_clock_getres,
+	__NR_exit_group, __NR_mkdirat, __NR_unlinkat, __NR_renameat2, __NR_linkat,
+	__NR_symlinkat, __NR_readlinkat, __NR_fchmodat, __NR_utimensat, __NR_ppoll,
+	__NR_getrandom, __NR_memfd_create, __NR_openat2,
+};
+
+static const uint32_t allowed_ioctls[] = {
+	0x5401, 0x5402, 0x5403, 0x5404, /* TCGETS TCSETS TCSETSW TCSETSF */
+	0x540F, 0x5410, 0x5413, 0x5414, /* TIOCGPGRP TIOCSPGRP TIOCGWINSZ TIOCSWINSZ */
+	0x541B,                         /* FIONREAD */
+};
+
+#define THREAD_CLONE_FLAGS 0x250f00U /* see plat_thread_spawn */
+
+/* An allowed call whose argument i (low word) must satisfy a check. The
+ * caller emits the check; this emits the number test that skips it. */
+static void checked_call(struct filter *f, int nr, int check_len)
+{
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, (uint8_t)check_len);
+}
+
+static void emit_arg_checks(struct filter *f, long pid)
+{
+	int n_ioctl = (int)(sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]));
+	/* ioctl: only the terminal/queue requests of plat_file_ioctl. */
+	checked_call(f, __NR_ioctl, n_ioctl + 2);
+	LD(ARG_LO(1));
+	for (int i = 0; i < n_ioctl; i++)
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, allowed_ioctls[i], TO_ALLOW, 0);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	/* clone: threads only, never a new process. */
+	checked_call(f, __NR_clone, 3);
+	LD(ARG_LO(0));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, THREAD_CLONE_FLAGS, TO_ALLOW, TO_KILL);
+	LD(0); /* reload nr for the tests below */
+	/* futex: private operations only. */
+	checked_call(f, __NR_futex, 3);
+	LD(ARG_LO(1));
+	emit(f, BPF_JMP | BPF_JSET | BPF_K, 128 /* FUTEX_PRIVATE_FLAG */, TO_ALLOW, TO_KILL);
+	LD(0);
+	/* tgkill: only threads of this process. */
+	checked_call(f, __NR_tgkill, 3);
+	LD(ARG_LO(0));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)pid, TO_ALLOW, TO_KILL);
+	LD(0);
+	/* arch_prctl: SET_GS, SET_FS, GET_FS only. */
+	checked_call(f, __NR_arch_prctl, 5);
+	LD(ARG_LO(0));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0x1001, TO_ALLOW, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0x1002, TO_ALLOW, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0x1003, TO_ALLOW, TO_KILL);
+	LD(0);
+}
+
+static int build_filter(struct filter *f, long pid)
+{
+	uintptr_t lo = (uintptr_t)__start_hostcall_text, hi = (uintptr_t)__stop_hostcall_text;
+	if ((lo >> 32) != ((hi - 1) >> 32))
+		return -EINVAL; /* the section must not straddle a 4 GiB line */
+	f->n = 0;
+	LD(4);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, TO_KILL);
+	LD(12);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(lo >> 32), 0, TO_TRAP);
+	LD(8);
+	emit(f, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)lo, 0, TO_TRAP);
+	emit(f, BPF_JMP | BPF_JGE | BPF_K, (uint32_t)hi, TO_TRAP, 0);
+	LD(0);
+	for (size_t i = 0; i < sizeof(plain_allowed) / sizeof(plain_allowed[0]); i++)
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)plain_allowed[i], TO_ALLOW, 0);
+	emit_arg_checks(f, pid);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	resolve(f);
+	return f->overflow ? -ENOMEM : 0;
+}
+
+int gate_install(void)
+{
+	static struct filter f;
+	int r = install_handlers();
+	if (r < 0)
+		return r;
+	r = build_filter(&f, HOST0(__NR_getpid));
+	if (r < 0)
+		return r;
+	struct sock_fprog prog = { (unsigned short)f.n, f.insn };
+	HOST5(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0);
+	return (int)HOST3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* Number of host system calls on the allow-list (for docs and tests). */
+int gate_allowed_count(void)
+{
+	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 5;
+}

@@ -1,0 +1,94 @@
+/* host.h — internals of the Linux userland platform: raw host calls and
+ * the host's structure layouts. Nothing outside src/platform/linux/
+ * includes this. */
+#ifndef PLATFORM_LINUX_HOST_H
+#define PLATFORM_LINUX_HOST_H
+#include <stdint.h>
+#include <stddef.h>
+#include <asm/unistd_64.h>
+#include <bento/platform.h>
+
+long host_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+long host_clone_thread(unsigned long flags, void *stack, int *ctid);
+void host_sigreturn(void);
+_Noreturn void host_enter_frame(void *frame_sp);
+
+#define HOST0(nr) host_syscall(nr, 0, 0, 0, 0, 0, 0)
+#define HOST1(nr, a) host_syscall(nr, (long)(a), 0, 0, 0, 0, 0)
+#define HOST2(nr, a, b) host_syscall(nr, (long)(a), (long)(b), 0, 0, 0, 0)
+#define HOST3(nr, a, b, c) host_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define HOST4(nr, a, b, c, d) host_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define HOST5(nr, a, b, c, d, e) \
+	host_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+#define HOST6(nr, a, b, c, d, e, f) \
+	host_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/* Linux x86-64 signal structures as the host kernel writes them. */
+struct host_sigaction {
+	void *handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+struct host_stack {
+	void *sp;
+	int flags;
+	size_t size;
+};
+
+struct host_sigcontext {
+	uint64_t gregs[18]; /* r8 .. eflags, the order of struct cpu_regs */
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	void *fpstate;
+	uint64_t reserved[8];
+};
+
+struct host_ucontext {
+	uint64_t flags;
+	struct host_ucontext *link;
+	struct host_stack stack;
+	struct host_sigcontext mc;
+	uint64_t sigmask;
+};
+
+struct host_siginfo {
+	int signo, errno_, code, pad;
+	union {
+		struct { int pid, uid; } kill;
+		struct { void *addr; } fault;
+		struct { void *call_addr; int syscall; unsigned arch; } sys;
+		char bytes[112];
+	} u;
+};
+
+_Static_assert(sizeof(struct host_sigcontext) == 256, "sigcontext layout");
+_Static_assert(sizeof(struct host_siginfo) == 128, "siginfo layout");
+
+/* Per host thread state of the platform, reached through %gs. */
+struct plat_cpu {
+	struct plat_cpu *self;      /* %gs:0 */
+	void *kernel_thread;        /* plat_self() */
+	long host_tid;
+	int in_bento;               /* inside the SIGSYS handler */
+	int clear_tid;              /* host zeroes this when the thread ends */
+	void *stack_base;           /* bento stack + alt stack of this thread */
+	size_t stack_size;
+};
+
+static inline struct plat_cpu *cpu_current(void)
+{
+	struct plat_cpu *c;
+	__asm__("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* gate.c */
+int gate_install(void);
+int gate_thread_init(struct plat_cpu *cpu);
+/* thread.c */
+struct plat_cpu *cpu_create(void *kernel_thread);
+void cpu_activate(struct plat_cpu *cpu);
+extern int plat_log_fd;
+#endif
