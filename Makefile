@@ -24,14 +24,17 @@ all: $(BUILD)/bento $(BUILD)/bento-sandbox
 
 $(BUILD)/sb/%.c.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SB_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(SB_CFLAGS) -c $< -o $@
 
 $(BUILD)/sb/%.S.o: %.S $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SB_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(SB_CFLAGS) -c $< -o $@
 
 $(BUILD)/bento-sandbox: $(SB_OBJ)
-	$(CC) $(SB_CFLAGS) $(SB_LDFLAGS) $(SB_OBJ) -o $@ -lgcc
+	@echo "  LD      $@"
+	@$(CC) $(SB_CFLAGS) $(SB_LDFLAGS) $(SB_OBJ) -o $@ -lgcc
 
 $(BUILD)/bento: $(CLI_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)

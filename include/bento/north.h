@@ -175,6 +175,8 @@ void vm_note(uintptr_t start, size_t len, int prot, int flags, const char *name,
 size_t vm_format_maps(char *buf, size_t n);
 /* Is [addr, addr+len) free of bento's own memory? */
 int vm_guest_range_ok(uintptr_t addr, size_t len);
+/* Is every page of [addr, addr+len) part of a guest mapping? */
+int vm_is_mapped(uintptr_t addr, size_t len);
 /* Bento memory that guest mappings may not replace. */
 void vm_reserve(uintptr_t start, size_t len);
 
@@ -244,6 +246,9 @@ int sig_tgkill(int tgid, int tid, int sig, const struct b_siginfo *info);
 /* Queue a signal for the calling thread (faults) or the process. */
 void sig_queue_thread(struct thread *t, const struct b_siginfo *info);
 void sig_queue_process(const struct b_siginfo *info);
+/* Note a signal that arrived while bento itself was running (from a host
+ * signal handler): lock-free; it is queued at the next signal check. */
+void sig_note_async(int sig);
 /* Take the next deliverable signal of the calling thread, honouring the
  * mask; returns its number and fills info, or 0 if none. */
 int sig_dequeue(uint64_t mask, struct b_siginfo *info);

@@ -70,6 +70,10 @@ _Noreturn void plat_exit(int status);
 int plat_wait(uint32_t *word, uint32_t val, const struct b_timespec *timeout);
 /* Wake up to n waiters on word; returns how many woke. */
 int plat_wake(uint32_t *word, int n);
+/* The same on a word in memory shared between the sandbox's processes
+ * (a non-private futex). */
+int plat_wait_shared(uint32_t *word, uint32_t val, const struct b_timespec *timeout);
+int plat_wake_shared(uint32_t *word, int n);
 /* A guest futex operation (Linux FUTEX_* numbering, private ops only) on
  * guest memory: wait, wake, requeue, wake-op, bitset variants. The host
  * refuses shared futexes; a bad address gives -EFAULT. */

@@ -44,7 +44,7 @@ void kpages_put(void *p, size_t len)
 	spin_unlock(&heap_lock);
 }
 
-static int heap_init(void)
+static int heap_init_private(void)
 {
 	long r = plat_mem_map(0, HEAP_SIZE, K_PROT_READ | K_PROT_WRITE,
 			      PLAT_MAP_PRIVATE | PLAT_MAP_ANONYMOUS | PLAT_MAP_NORESERVE, -1, 0);
@@ -59,8 +59,10 @@ static int heap_init(void)
 
 int kernel_init(void)
 {
-	int r = heap_init();
+	int r = heap_init_private();
 	if (r < 0)
+		return r;
+	if ((r = arena_init()) < 0)
 		return r;
 	struct process *p = kzalloc(sizeof(*p));
 	if (!p)

@@ -116,6 +116,16 @@ int vfs_is_hidden(const char *canon);
 /* ---- memory ----------------------------------------------------------- */
 
 void *kpages_get(size_t len);
+/* Memory shared by every process of the sandbox (arena.c). */
+int arena_init(void);
+void *shm_alloc(size_t n);
+void *shm_zalloc(size_t n);
+void shm_free(void *p);
+/* Wait on a word in shared memory while it equals val, for at most a
+ * short slice, or until a signal is deliverable: returns -EINTR then,
+ * else 0 (the caller re-checks its condition). */
+int kwait_shared(uint32_t *word, uint32_t val);
+void kwake_shared(uint32_t *word);
 void kpages_put(void *p, size_t len);
 
 /* ---- processes -------------------------------------------------------- */
@@ -141,6 +151,7 @@ struct process {
 	struct k_sigaction actions[K_NSIG + 1];
 	uint64_t pending;               /* process-directed, atomic */
 	struct b_siginfo pending_info[K_NSIG + 1];
+	uint16_t rt_queued[K_NSIG + 1]; /* extra queued real-time instances */
 	struct thread *threads;
 	int nthreads;
 	int next_tid;
@@ -153,7 +164,9 @@ struct thread {
 	uint64_t sigmask;
 	uint64_t pending;               /* thread-directed, atomic */
 	struct b_siginfo pending_info[K_NSIG + 1];
+	uint16_t rt_queued[K_NSIG + 1];
 	uint32_t wake;                  /* futex word for interruptible waits */
+	uint64_t async;                 /* signals noted by sig_note_async */
 	struct k_stack altstack;
 	uintptr_t clear_child_tid;      /* guest address, or 0 */
 	void *shim;                     /* the Linux shim's per-thread data */

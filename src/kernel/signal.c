@@ -64,9 +64,32 @@ void sig_set_mask(uint64_t mask)
 	cur_thread()->sigmask = mask & ~UNBLOCKABLE;
 }
 
+void sig_note_async(int sig)
+{
+	struct thread *t = cur_thread();
+	if (t && sig >= 1 && sig <= K_NSIG) {
+		__atomic_or_fetch(&t->async, BIT(sig), __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&t->wake, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Queue the signals noted from host signal handlers, now that no lock
+ * can be held by the interrupted code. */
+static void absorb_async(struct thread *t)
+{
+	uint64_t set = __atomic_exchange_n(&t->async, 0, __ATOMIC_SEQ_CST);
+	while (set) {
+		int sig = __builtin_ctzll(set) + 1;
+		set &= set - 1;
+		struct b_siginfo info = { .signo = sig, .code = 0x80 /* SI_KERNEL */ };
+		sig_queue_process(&info);
+	}
+}
+
 uint64_t sig_pending(void)
 {
 	struct thread *t = cur_thread();
+	absorb_async(t);
 	return (__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) |
 		__atomic_load_n(&kproc->pending, __ATOMIC_ACQUIRE));
 }
@@ -75,6 +98,31 @@ static int is_ignored(int sig)
 {
 	struct k_sigaction *a = &kproc->actions[sig];
 	return a->handler == 1 || (a->handler == 0 && default_ignored(sig));
+}
+
+/* Standard signals merge while pending; real-time ones (32 and up) queue
+ * up to a limit. Queued instances keep the first one's details. */
+static void add_pending(uint64_t *set, struct b_siginfo *infos, uint16_t *queued,
+			const struct b_siginfo *info)
+{
+	int sig = info->signo;
+	if (__atomic_load_n(set, __ATOMIC_ACQUIRE) & BIT(sig)) {
+		if (sig >= 32 && queued[sig] < 1000)
+			queued[sig]++;
+		return;
+	}
+	infos[sig] = *info;
+	__atomic_or_fetch(set, BIT(sig), __ATOMIC_SEQ_CST);
+}
+
+/* Take sig out of a pending set; a queued real-time instance stays. */
+static void take_pending(uint64_t *set, uint16_t *queued, int sig)
+{
+	if (queued[sig]) {
+		queued[sig]--;
+		return;
+	}
+	__atomic_and_fetch(set, ~BIT(sig), __ATOMIC_SEQ_CST);
 }
 
 void sig_queue_thread(struct thread *t, const struct b_siginfo *info)
@@ -86,9 +134,9 @@ void sig_queue_thread(struct thread *t, const struct b_siginfo *info)
 	 * unblocked after the disposition changes. */
 	if (is_ignored(sig) && !(t->sigmask & BIT(sig)))
 		return;
-	if (!(__atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & BIT(sig)))
-		t->pending_info[sig] = *info;
-	__atomic_or_fetch(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);
+	spin_lock(&t->proc->lock);
+	add_pending(&t->pending, t->pending_info, t->rt_queued, info);
+	spin_unlock(&t->proc->lock);
 	thread_kick(t);
 }
 
@@ -100,9 +148,9 @@ void sig_queue_process(const struct b_siginfo *info)
 		return;
 	if (is_ignored(sig))
 		return;
-	if (!(__atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) & BIT(sig)))
-		p->pending_info[sig] = *info;
-	__atomic_or_fetch(&p->pending, BIT(sig), __ATOMIC_SEQ_CST);
+	spin_lock(&p->lock);
+	add_pending(&p->pending, p->pending_info, p->rt_queued, info);
+	spin_unlock(&p->lock);
 	/* Wake a thread that can take it: the current one if it can. */
 	struct thread *self = cur_thread(), *pick = NULL;
 	if (self && !(self->sigmask & BIT(sig)))
@@ -130,19 +178,21 @@ int sig_dequeue(uint64_t mask, struct b_siginfo *info)
 {
 	struct thread *t = cur_thread();
 	struct process *p = kproc;
+	absorb_async(t);
+	spin_lock(&p->lock);
 	uint64_t tset = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) & ~mask;
 	int sig = pick_signal(tset);
 	if (sig) {
 		*info = t->pending_info[sig];
-		__atomic_and_fetch(&t->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
+		take_pending(&t->pending, t->rt_queued, sig);
+		spin_unlock(&p->lock);
 		return sig;
 	}
-	spin_lock(&p->lock);
 	uint64_t pset = __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) & ~mask;
 	sig = pick_signal(pset);
 	if (sig) {
 		*info = p->pending_info[sig];
-		__atomic_and_fetch(&p->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
+		take_pending(&p->pending, p->rt_queued, sig);
 	}
 	spin_unlock(&p->lock);
 	return sig;
@@ -238,4 +288,21 @@ int sig_altstack(const struct k_stack *ss, struct k_stack *old, uintptr_t cur_sp
 		as->flags = 0;
 	}
 	return 0;
+}
+
+int kwait_shared(uint32_t *word, uint32_t val)
+{
+	/* A slice bounds the wait: a signal that lands just before the host
+	 * wait starts is seen at the next check at the latest. */
+	struct b_timespec slice = { 0, 50000000 };
+	if (sig_has_deliverable())
+		return -EINTR;
+	plat_wait_shared(word, val, &slice);
+	return sig_has_deliverable() ? -EINTR : 0;
+}
+
+void kwake_shared(uint32_t *word)
+{
+	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
+	plat_wake_shared(word, 0x7fffffff);
 }

@@ -101,6 +101,18 @@ static void record(uintptr_t start, size_t len, int prot, int flags, const char 
 	spin_unlock(&vm_lock);
 }
 
+int vm_is_mapped(uintptr_t addr, size_t len)
+{
+	uintptr_t cur = addr & ~(PAGE_SIZE - 1), end = addr + len;
+	spin_lock(&vm_lock);
+	/* The records are sorted: walk them across the range. */
+	for (int i = 0; i < nvma && cur < end; i++)
+		if (vmas[i].start <= cur && vmas[i].end > cur)
+			cur = vmas[i].end;
+	spin_unlock(&vm_lock);
+	return cur >= end;
+}
+
 void vm_note(uintptr_t start, size_t len, int prot, int flags, const char *name, uint64_t off)
 {
 	record(start, PAGE_UP(len), prot, flags, name, off);

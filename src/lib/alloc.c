@@ -1,30 +1,34 @@
-/* alloc.c — a size-class heap. Blocks of 16..2048 bytes come from 64 KiB
+/* alloc.c — size-class heaps. Blocks of 16..2048 bytes come from 64 KiB
  * slabs and return to per-class free lists; larger blocks are whole page
- * runs. A 16-byte header before each block records its size, so kfree
+ * runs. A 16-byte header before each block records its size, so freeing
  * needs no size. */
 #include "lib/alloc.h"
-#include "lib/lock.h"
 #include "lib/string.h"
 #include <stdint.h>
 
 #define MIN_SHIFT 4
-#define MAX_SHIFT 11
-#define NCLASS (MAX_SHIFT - MIN_SHIFT + 1)
+#define MAX_SHIFT (MIN_SHIFT + HEAP_CLASSES - 1)
 #define SLAB 65536
 #define HDR 16
 #define PAGE 4096
+#define MAGIC_SMALL 0x5a11b10cULL
+#define MAGIC_BIG 0xb16b10cULL
 
 struct free_block {
 	struct free_block *next;
 };
 
-static struct alloc_pages pages;
-static struct free_block *free_list[NCLASS];
-static struct spinlock heap_lock = SPINLOCK_INIT;
+static struct heap kheap;
+
+void heap_init(struct heap *h, const struct alloc_pages *src)
+{
+	memset(h, 0, sizeof(*h));
+	h->pages = *src;
+}
 
 void alloc_init(const struct alloc_pages *src)
 {
-	pages = *src;
+	heap_init(&kheap, src);
 }
 
 static int class_of(size_t total)
@@ -35,47 +39,87 @@ static int class_of(size_t total)
 	return c;
 }
 
-static void refill(int c)
+/* Caller holds h->lock. */
+static void refill(struct heap *h, int c)
 {
 	size_t bs = (size_t)1 << (c + MIN_SHIFT);
-	char *slab = pages.get(SLAB);
+	char *slab = h->pages.get(SLAB);
 	if (!slab)
 		return;
 	for (size_t off = 0; off + bs <= SLAB; off += bs) {
 		struct free_block *b = (struct free_block *)(slab + off);
-		b->next = free_list[c];
-		free_list[c] = b;
+		b->next = h->free_list[c];
+		h->free_list[c] = b;
 	}
 }
 
-void *kmalloc(size_t n)
+void *heap_alloc(struct heap *h, size_t n)
 {
 	size_t total = n + HDR;
 	if (total < n)
 		return NULL;
 	if (total > ((size_t)1 << MAX_SHIFT)) {
 		size_t len = (total + PAGE - 1) & ~(size_t)(PAGE - 1);
-		uint64_t *h = pages.get(len);
-		if (!h)
+		if (len < total)
 			return NULL;
-		h[0] = len;
-		h[1] = 0xb16b10c;
-		return (char *)h + HDR;
+		uint64_t *hdr = h->pages.get(len);
+		if (!hdr)
+			return NULL;
+		hdr[0] = len;
+		hdr[1] = MAGIC_BIG;
+		return (char *)hdr + HDR;
 	}
 	int c = class_of(total);
-	spin_lock(&heap_lock);
-	if (!free_list[c])
-		refill(c);
-	struct free_block *b = free_list[c];
+	spin_lock(&h->lock);
+	if (!h->free_list[c])
+		refill(h, c);
+	struct free_block *b = h->free_list[c];
 	if (b)
-		free_list[c] = b->next;
-	spin_unlock(&heap_lock);
+		h->free_list[c] = b->next;
+	spin_unlock(&h->lock);
 	if (!b)
 		return NULL;
-	uint64_t *h = (uint64_t *)b;
-	h[0] = (uint64_t)c;
-	h[1] = 0x5a11b10c;
-	return (char *)h + HDR;
+	uint64_t *hdr = (uint64_t *)b;
+	hdr[0] = (uint64_t)c;
+	hdr[1] = MAGIC_SMALL;
+	return (char *)hdr + HDR;
+}
+
+static size_t usable_size(void *p)
+{
+	uint64_t *hdr = (uint64_t *)((char *)p - HDR);
+	if (hdr[1] == MAGIC_BIG)
+		return hdr[0] - HDR;
+	return ((size_t)1 << (hdr[0] + MIN_SHIFT)) - HDR;
+}
+
+void heap_free(struct heap *h, void *p)
+{
+	if (!p)
+		return;
+	uint64_t *hdr = (uint64_t *)((char *)p - HDR);
+	if (hdr[1] == MAGIC_BIG) {
+		hdr[1] = 0;
+		h->pages.put(hdr, hdr[0]);
+		return;
+	}
+	int c = (int)hdr[0];
+	hdr[1] = 0;
+	struct free_block *b = (struct free_block *)hdr;
+	spin_lock(&h->lock);
+	b->next = h->free_list[c];
+	h->free_list[c] = b;
+	spin_unlock(&h->lock);
+}
+
+void *kmalloc(size_t n)
+{
+	return heap_alloc(&kheap, n);
+}
+
+void kfree(void *p)
+{
+	heap_free(&kheap, p);
 }
 
 void *kzalloc(size_t n)
@@ -84,33 +128,6 @@ void *kzalloc(size_t n)
 	if (p)
 		memset(p, 0, n);
 	return p;
-}
-
-static size_t usable_size(void *p)
-{
-	uint64_t *h = (uint64_t *)((char *)p - HDR);
-	if (h[1] == 0xb16b10c)
-		return h[0] - HDR;
-	return ((size_t)1 << (h[0] + MIN_SHIFT)) - HDR;
-}
-
-void kfree(void *p)
-{
-	if (!p)
-		return;
-	uint64_t *h = (uint64_t *)((char *)p - HDR);
-	if (h[1] == 0xb16b10c) {
-		h[1] = 0;
-		pages.put(h, h[0]);
-		return;
-	}
-	int c = (int)h[0];
-	h[1] = 0;
-	struct free_block *b = (struct free_block *)h;
-	spin_lock(&heap_lock);
-	b->next = free_list[c];
-	free_list[c] = b;
-	spin_unlock(&heap_lock);
 }
 
 void *krealloc(void *p, size_t n)

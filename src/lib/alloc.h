@@ -1,8 +1,11 @@
-/* alloc.h — bento's heap: size classes for small blocks, whole pages for
- * large ones. Pages come from a source the kernel installs at start-up. */
+/* alloc.h — bento's heaps: size classes for small blocks, whole pages for
+ * large ones. A heap takes its pages from a source its owner provides; the
+ * default heap (kmalloc) is private to a process, and the kernel keeps a
+ * second one inside the memory its processes share. */
 #ifndef LIB_ALLOC_H
 #define LIB_ALLOC_H
 #include <stddef.h>
+#include "lib/lock.h"
 
 struct alloc_pages {
 	/* Returns len bytes of zeroed, page-aligned memory or NULL. */
@@ -10,8 +13,21 @@ struct alloc_pages {
 	void (*put)(void *p, size_t len);
 };
 
-void alloc_init(const struct alloc_pages *src);
+#define HEAP_CLASSES 8
+struct free_block;
+struct heap {
+	struct spinlock lock;
+	struct free_block *free_list[HEAP_CLASSES];
+	struct alloc_pages pages;
+};
+
+void heap_init(struct heap *h, const struct alloc_pages *src);
 /* Return NULL when memory is exhausted; never abort. */
+void *heap_alloc(struct heap *h, size_t n);
+void heap_free(struct heap *h, void *p);
+
+/* The default heap. */
+void alloc_init(const struct alloc_pages *src);
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);
 void *krealloc(void *p, size_t n);

@@ -46,6 +46,20 @@ static void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in)
 	}
 }
 
+/* A handler starts with the FPU in its initial state, as on Linux: x87
+ * control word 0x37f, MXCSR 0x1f80, and every XSAVE component marked
+ * "init" in the header so the host's restore clears the registers. */
+static void reset_fpu(void *fpstate)
+{
+	uint16_t fcw = 0x37f;
+	uint32_t mxcsr = 0x1f80;
+	memset(fpstate, 0, 24);
+	memcpy(fpstate, &fcw, 2);
+	memcpy((char *)fpstate + 24, &mxcsr, 4);
+	uint64_t zero = 0;
+	memcpy((char *)fpstate + 512, &zero, 8); /* XSTATE_BV */
+}
+
 /* Build the frame and point the registers at the handler. Returns 0, or
  * -EFAULT when the guest stack cannot take the frame. */
 static int setup_frame(struct cpu_regs *r, int sig, const struct k_sigaction *act,
@@ -65,6 +79,8 @@ static int setup_frame(struct cpu_regs *r, int sig, const struct k_sigaction *ac
 		fp = sp;
 		if (copy_out((void *)fp, r->fpstate, r->fpstate_size) < 0)
 			return -EFAULT;
+		if (r->fpstate_size > 520)
+			reset_fpu(r->fpstate);
 	}
 	sp = ((sp - sizeof(struct l_rt_sigframe)) & ~(uintptr_t)15) - 8;
 	struct l_rt_sigframe f;
@@ -163,10 +179,12 @@ void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int 
 {
 	int sig = info->signo;
 	int is_fault = (sig == 11 || sig == 7 || sig == 4 || sig == 8 || sig == 5) && info->code > 0;
-	if (!thread_current()) {
-		/* A bento-internal thread (timers): pass the signal on. */
+	if (!thread_current())
+		return; /* bento's helper threads block all signals */
+	if (!at_guest) {
+		/* Bento was interrupted, maybe holding a lock: only note it. */
 		if (sig)
-			sig_queue_process(info);
+			sig_note_async(sig);
 		return;
 	}
 	if (is_fault) {
@@ -175,7 +193,7 @@ void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int 
 	} else if (sig) {
 		sig_queue_process(info);
 	}
-	if (at_guest) {
+	{
 		struct shim_thread *st = shim_self();
 		struct cpu_regs *outer = st->regs;
 		st->regs = r;

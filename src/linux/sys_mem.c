@@ -41,7 +41,7 @@ SYSCALL(mincore)
 {
 	if (a0 & 4095)
 		return -EINVAL;
-	if (!vm_guest_range_ok((uintptr_t)a0, (size_t)a1))
+	if (!vm_guest_range_ok((uintptr_t)a0, (size_t)a1) || !vm_is_mapped((uintptr_t)a0, (size_t)a1))
 		return -ENOMEM;
 	size_t pages = ((size_t)a1 + 4095) / 4096;
 	uint8_t ones[256];

@@ -151,11 +151,12 @@ SYSCALL(getrusage)
 {
 	struct l_rusage ru;
 	struct b_timespec cpu;
-	if (a0 != 0 && a0 != -1 && a0 != 1)
+	int who = (int)a0;
+	if (who != 0 && who != -1 && who != 1)
 		return -EINVAL;
 	memset(&ru, 0, sizeof(ru));
-	if (a0 != -1) {
-		time_get(a0 == 1 ? 3 : 2, &cpu);
+	if (who != -1) {
+		time_get(who == 1 ? 3 : 2, &cpu);
 		ru.ru_utime = (struct l_timeval){ cpu.sec, cpu.nsec / 1000 };
 	}
 	return copy_out((void *)a1, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
@@ -271,8 +272,11 @@ SYSCALL(arch_prctl)
 		return copy_out((void *)a1, &fs, 8) < 0 ? -EFAULT : 0;
 	}
 	case 0x1001: /* ARCH_SET_GS: %gs belongs to bento */
-	case 0x1004: /* ARCH_GET_GS */
-		return -EINVAL;
+		return -EPERM;
+	case 0x1004: { /* ARCH_GET_GS: the guest's view is 0 */
+		uintptr_t zero = 0;
+		return copy_out((void *)a1, &zero, 8) < 0 ? -EFAULT : 0;
+	}
 	case 0x1011: /* ARCH_GET_CPUID */
 		return 1;
 	default:

@@ -39,6 +39,10 @@ static void thread_begin(void *arg)
 static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long ctid, uintptr_t tls)
 {
 	unsigned long need = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
 	if ((flags & need) != need) {
 		klog("bento: clone without thread flags (0x%lx): processes are not supported yet",
 		     flags);

@@ -170,7 +170,21 @@
 	X(preadv2, "dpddx", 1)            \
 	X(pwritev2, "dpddx", 1)           \
 	X(getcpu, "ppp", 0)               \
-	X(membarrier, "dxd", 0)
+	X(membarrier, "dxd", 0)           \
+	X(socket, "ddd", 0)               \
+	X(socketpair, "dddp", 0)          \
+	X(getxattr, "sspu", 0)            \
+	X(lgetxattr, "sspu", 0)           \
+	X(fgetxattr, "dspu", 0)           \
+	X(listxattr, "spu", 0)            \
+	X(llistxattr, "spu", 0)           \
+	X(flistxattr, "dpu", 0)           \
+	X(setxattr, "sspux", 0)           \
+	X(lsetxattr, "sspux", 0)          \
+	X(fsetxattr, "dspux", 0)          \
+	X(removexattr, "ss", 0)           \
+	X(lremovexattr, "ss", 0)          \
+	X(fremovexattr, "ds", 0)
 
 #define DECLARE_SYSCALL(name, fmt, restart) \
 	long sys_##name(long, long, long, long, long, long);

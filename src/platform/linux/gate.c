@@ -17,8 +17,6 @@
 extern char __start_hostcall_text[], __stop_hostcall_text[];
 extern char uaccess_begin[], uaccess_end[], uaccess_fault[];
 
-#define KICK_SIGNAL 64
-
 /* ---- host signal handlers ------------------------------------------- */
 
 static void regs_from_uc(struct cpu_regs *r, const struct host_ucontext *uc)
@@ -193,11 +191,12 @@ static const int plain_allowed[] = {
 	__NR_getrandom, __NR_memfd_create, __NR_openat2,
 };
 
-static const uint32_t allowed_ioctls[] = {
+const uint32_t allowed_ioctls[] = {
 	0x5401, 0x5402, 0x5403, 0x5404, /* TCGETS TCSETS TCSETSW TCSETSF */
 	0x540F, 0x5410, 0x5413, 0x5414, /* TIOCGPGRP TIOCSPGRP TIOCGWINSZ TIOCSWINSZ */
 	0x541B,                         /* FIONREAD */
 };
+const int n_allowed_ioctls = sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]);
 
 #define THREAD_CLONE_FLAGS 0x250f00U /* see plat_thread_spawn */
 
@@ -222,10 +221,12 @@ static void emit_arg_checks(struct filter *f, long pid)
 	LD(ARG_LO(0));
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, THREAD_CLONE_FLAGS, TO_ALLOW, TO_KILL);
 	LD(0); /* reload nr for the tests below */
-	/* futex: private operations only. */
-	checked_call(f, __NR_futex, 3);
+	/* futex: the known operations (wait, wake, requeue, wake-op, PI,
+	 * bitsets); shared ones are needed between sandbox processes. */
+	checked_call(f, __NR_futex, 4);
 	LD(ARG_LO(1));
-	emit(f, BPF_JMP | BPF_JSET | BPF_K, 128 /* FUTEX_PRIVATE_FLAG */, TO_ALLOW, TO_KILL);
+	emit(f, BPF_ALU | BPF_AND | BPF_K, 0x7f, 0, 0);
+	emit(f, BPF_JMP | BPF_JGT | BPF_K, 13, TO_KILL, TO_ALLOW);
 	LD(0);
 	/* tgkill: only threads of this process. */
 	checked_call(f, __NR_tgkill, 3);

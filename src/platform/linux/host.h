@@ -84,6 +84,9 @@ static inline struct plat_cpu *cpu_current(void)
 	return c;
 }
 
+/* Host signal bento uses to interrupt one of its own threads. */
+#define KICK_SIGNAL 64
+
 /* gate.c */
 int gate_install(void);
 int gate_thread_init(struct plat_cpu *cpu);

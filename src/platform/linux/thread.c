@@ -89,6 +89,12 @@ static void thread_start(void *p)
 {
 	struct spawn_args *a = p;
 	cpu_activate(a->cpu);
+	/* Bento's own helper threads (no guest thread) take no signals, so
+	 * host signals always land on a thread that can handle them. */
+	if (!a->cpu->kernel_thread) {
+		uint64_t all = ~0ULL;
+		HOST4(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, &all, NULL, 8);
+	}
 	a->fn(a->arg);
 	plat_thread_exit();
 }
