@@ -78,6 +78,9 @@ void fd_each(void (*fn)(int fd, struct file *f, void *ctx), void *ctx);
 
 /* openat(2): dirfd may be K_AT_FDCWD. Returns a new fd. */
 int vfs_openat(int dirfd, const char *path, int flags, int mode);
+/* openat2(2): resolve holds RESOLVE_* bits (NO_SYMLINKS, BENEATH,
+ * IN_ROOT are honoured; bento never leaves the guest's root anyway). */
+int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve);
 /* fstatat(2) with K_AT_* flags; path "" with K_AT_EMPTY_PATH = the fd. */
 int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st);
 /* faccessat2: mode is R_OK|W_OK|X_OK bits (4,2,1) or F_OK. */
@@ -94,6 +97,15 @@ int vfs_truncate(const char *path, int64_t len);
 int vfs_statfs(const char *path, struct b_statfs *st);
 int vfs_chdir(const char *path);
 int vfs_fchdir(int fd);
+/* Canonical path of path (all links followed), or of an open file. */
+int vfs_realpath(int dirfd, const char *path, char *out, size_t n);
+int fd_path(int fd, char *out, size_t n);
+/* Close the descriptors marked close-on-exec. */
+void fd_exec(void);
+/* Unmap every guest mapping (execve). */
+void vm_unmap_all(void);
+/* Reset caught signals to their default action (execve). */
+void sig_exec_reset(void);
 /* Current directory as a guest path; returns length+1 or -ERANGE. */
 long vfs_getcwd(char *buf, size_t n);
 /* Canonical guest path of an open file (for /proc and fd readlink). */
@@ -132,6 +144,62 @@ int pipe_create(int fds[2], int flags);
  * fields: type, whence, start, len, pid. */
 struct k_flock { short type, whence; int64_t start, len; int pid; };
 int file_lock(int fd, int cmd, struct k_flock *fl);
+/* flock(2): LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4. */
+int file_flock(int fd, int op);
+
+/* ---- Event files: eventfd, epoll, timerfd, signalfd ------------------- */
+
+/* eventfd: a 64-bit counter; flags K_EFD_SEMAPHORE | K_O_NONBLOCK |
+ * K_O_CLOEXEC. Reads and writes move 8-byte values. Returns a new fd. */
+#define K_EFD_SEMAPHORE 1
+int eventfd_create(unsigned int initval, int flags);
+
+/* epoll: an interest list of (fd, open file) items polled through each
+ * file's readiness; events use Linux EPOLL* numbering. The names differ
+ * from libc's because the unit tests link the kernel with libc. */
+#define K_EPOLL_CTL_ADD 1
+#define K_EPOLL_CTL_DEL 2
+#define K_EPOLL_CTL_MOD 3
+#define K_EPOLLIN        0x001
+#define K_EPOLLPRI       0x002
+#define K_EPOLLOUT       0x004
+#define K_EPOLLERR       0x008
+#define K_EPOLLHUP       0x010
+#define K_EPOLLRDNORM    0x040
+#define K_EPOLLRDBAND    0x080
+#define K_EPOLLWRNORM    0x100
+#define K_EPOLLWRBAND    0x200
+#define K_EPOLLMSG       0x400
+#define K_EPOLLRDHUP     0x2000
+#define K_EPOLLEXCLUSIVE (1U << 28)
+#define K_EPOLLWAKEUP    (1U << 29)
+#define K_EPOLLONESHOT   (1U << 30)
+#define K_EPOLLET        (1U << 31)
+struct k_epoll_event { uint32_t events; uint64_t data; };
+/* flags: K_O_CLOEXEC only. Returns a new fd. */
+int epollfd_create(int flags);
+/* ev is ignored for K_EPOLL_CTL_DEL. */
+int epollfd_ctl(int epfd, int op, int fd, const struct k_epoll_event *ev);
+/* Fills out with up to maxevents ready items; timeout NULL = forever.
+ * Returns the count, 0 on timeout, -EINTR on a signal. */
+int epollfd_wait(int epfd, struct k_epoll_event *out, int maxevents, const struct b_timespec *timeout);
+
+/* timerfd: expirations of a timer on clock (0 realtime, 1 monotonic,
+ * 7 boottime), read as an 8-byte count; flags K_O_NONBLOCK|K_O_CLOEXEC.
+ * Times are {interval, value}; K_TFD_TIMER_ABSTIME makes value absolute. */
+#define K_TFD_TIMER_ABSTIME 1
+#define K_TFD_TIMER_CANCEL_ON_SET 2
+int timerfd_open(int clock, int flags);
+int timerfd_set(int fd, int flags, const struct b_timespec newv[2], struct b_timespec old[2]);
+int timerfd_get(int fd, struct b_timespec cur[2]);
+
+/* signalfd: reads take the pending signals in mask (blocked ones, as a
+ * rule) of the calling thread, one record of rec_size bytes each, built by
+ * encode (the ABI's layout belongs to the caller). fd -1 creates a new
+ * descriptor (flags K_O_NONBLOCK|K_O_CLOEXEC); otherwise fd's mask is
+ * replaced. Returns the fd. */
+int signalfd_create(int fd, uint64_t mask, int flags, size_t rec_size,
+		    void (*encode)(const struct b_siginfo *info, void *rec));
 
 /* ---- Mount table (set up before the guest starts) --------------------- */
 
@@ -225,6 +293,52 @@ void proc_get_name(char *buf);
 void proc_set_name(const char *name);
 /* Resource limits (Linux RLIMIT_* numbering). */
 int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim);
+/* Record what a new program image shows in /proc/self: exe is its path
+ * (the kernel keeps the canonical form), argv_block and env_block the
+ * argument and environment strings exactly as laid out for the guest
+ * (each NUL-terminated, back to back), auxv the auxiliary vector including
+ * its AT_NULL pair. The kernel copies everything; 0 or -ENOMEM. */
+int proc_set_exec_info(const char *exe, const void *argv_block, size_t argv_len,
+		       const void *env_block, size_t env_len, const void *auxv, size_t auxv_len);
+
+/* ---- System information ---------------------------------------------- */
+
+/* What uname reports; /proc/version and /proc/sys/kernel agree. */
+#define K_UTS_SYSNAME  "Linux"
+#define K_UTS_NODENAME "bento"
+#define K_UTS_RELEASE  "6.1.0-bento"
+#define K_UTS_VERSION  "#1 SMP bento"
+#define K_UTS_MACHINE  "x86_64"
+#define K_UTS_DOMAIN   "(none)"
+
+/* Memory figures in bytes, the one source for sysinfo and /proc/meminfo. */
+struct k_meminfo {
+	uint64_t total, free, available, buffers, cached, shared, swap_total, swap_free;
+};
+void mem_info(struct k_meminfo *mi);
+
+/* Processes of the sandbox (proc.c). proc_fork returns the child's pid in
+ * the parent and 0 in the child; with vfork the parent waits until the
+ * child has exec'd or exited. */
+long proc_fork(int vfork);
+void proc_vfork_release(void);
+/* Leave with a Linux wait status (code << 8, or the killing signal). */
+_Noreturn void proc_exit(int wstatus);
+/* wait4-style: pid selector, options (WNOHANG 1, WNOWAIT 0x1000000). */
+int proc_wait(int pid, int options, int *wstatus);
+/* Send sig to pid (>0), the caller's group (0), everyone (-1) or a group
+ * (<-1). */
+int proc_kill(int pid, int sig, const struct b_siginfo *info);
+int proc_getpgid(int pid);
+int proc_getsid(int pid);
+int proc_setpgid(int pid, int pgid);
+int proc_setsid(void);
+void proc_set_nocldwait(int on);
+/* From a host signal handler: a child host process ended (lock-free). */
+void proc_note_host_child(void);
+void proc_set_comm(const char *name);
+void proc_each(void (*fn)(int pid, int ppid, int pgid, int sid, int zombie, const char *comm, void *ctx),
+	       void *ctx);
 
 /* ---- Signals ---------------------------------------------------------- */
 

@@ -95,6 +95,23 @@ long plat_thread_id(void);
 int plat_set_tls(uintptr_t fs_base);
 uintptr_t plat_get_tls(void);
 
+/* ---- Processes of the sandbox ------------------------------------------ */
+
+/* Host process id of the calling process. */
+long plat_process_id(void);
+/* Duplicate the calling process (only the calling thread) as a new host
+ * process: copy-on-write memory, shared MAP_SHARED regions and inherited
+ * host handles. Returns the child's host pid in the parent, 0 in the
+ * child. May create processes only this way, never exec a host program. */
+long plat_process_fork(void);
+/* Make a process of this sandbox look at its pending signals (kick), or
+ * end it at once (kill != 0). The host confines the target to the
+ * sandbox (pid namespace, Landlock signal scope). */
+int plat_process_signal(long host_pid, int kill);
+/* Collect one ended child host process without blocking: returns its
+ * host pid and its wait status, 0 when none ended, or -ECHILD. */
+long plat_process_reap(int *wstatus);
+
 /* ---- Time and randomness --------------------------------------------- */
 
 /* Clock ids as in Linux (0 realtime, 1 monotonic, ...). */
@@ -136,6 +153,11 @@ int plat_file_chmod(int fd, int mode);
 /* Terminal and queue ioctls on an inherited host handle: only TCGETS,
  * TCSETS*, TIOCGWINSZ, TIOCSWINSZ, FIONREAD, TIOCGPGRP, TIOCSPGRP. */
 int plat_file_ioctl(int fd, unsigned long req, void *arg);
+/* Advisory locks on a host handle: fcntl record locks (F_GETLK 5,
+ * F_SETLK 6, F_SETLKW 7, F_OFD_GETLK 36, F_OFD_SETLK 37, F_OFD_SETLKW 38;
+ * fl in Linux struct flock layout) and flock(2). */
+int plat_file_lock(int fd, int cmd, void *fl);
+int plat_file_flock(int fd, int op);
 /* Wait for readiness of host handles (poll(2) events). */
 int plat_file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout);
 /* Anonymous in-memory file (memfd) backing tmpfs files. */

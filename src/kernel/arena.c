@@ -13,6 +13,7 @@ struct arena {
 	uintptr_t next, end;
 	struct { uintptr_t p; size_t len; } cache[64];
 	int ncache;
+	uint32_t poll_words[2];    /* readiness counter and its sleepers (file.c) */
 };
 
 static struct arena *arena;
@@ -82,4 +83,9 @@ void *shm_zalloc(size_t n)
 void shm_free(void *p)
 {
 	heap_free(&arena->heap, p);
+}
+
+uint32_t *arena_poll_words(void)
+{
+	return arena->poll_words;
 }

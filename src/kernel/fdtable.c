@@ -13,6 +13,29 @@ static int nofile_limit(void)
 	return lim > FD_MAX ? FD_MAX : (int)lim;
 }
 
+void fd_exec(void)
+{
+	struct fdtable *t = table();
+	for (int fd = 0; fd < t->max; fd++)
+		if (t->files[fd] && t->cloexec[fd])
+			fd_close(fd);
+}
+
+void fd_forked(void)
+{
+	struct fdtable *t = table();
+	for (int fd = 0; fd < t->max; fd++) {
+		struct file *f = t->files[fd];
+		if (!f || !f->ops->forked)
+			continue;
+		int seen = 0;
+		for (int k = 0; k < fd && !seen; k++)
+			seen = t->files[k] == f;
+		if (!seen)
+			f->ops->forked(f);
+	}
+}
+
 int fd_count_limit(void)
 {
 	return nofile_limit();

@@ -28,6 +28,8 @@ void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (__atomic_load_n(&f->epitems, __ATOMIC_ACQUIRE))
+		epoll_file_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	kfree(f->path);
@@ -66,6 +68,8 @@ static long do_read(struct file *f, void *ubuf, size_t n, int64_t *explicit_pos)
 		return -EINVAL;
 	if (explicit_pos)
 		return f->ops->read(f, ubuf, n, explicit_pos);
+	if (f->ops->host_offset || f->ops->stream)
+		return f->ops->read(f, ubuf, n, NULL);
 	spin_lock(&f->lock);
 	int64_t pos = f->pos;
 	spin_unlock(&f->lock);
@@ -86,6 +90,8 @@ static long do_write(struct file *f, const void *ubuf, size_t n, int64_t *explic
 		return -EINVAL;
 	if (explicit_pos)
 		return f->ops->write(f, ubuf, n, explicit_pos);
+	if (f->ops->host_offset || f->ops->stream)
+		return f->ops->write(f, ubuf, n, NULL);
 	int64_t pos = f->pos;
 	if (f->flags & K_O_APPEND) {
 		struct b_stat st;
@@ -102,6 +108,8 @@ long file_read(int fd, void *ubuf, size_t n)
 {
 	WITH_FILE(fd, f);
 	long r = do_read(f, ubuf, n, NULL);
+	if (__atomic_load_n(&f->epitems, __ATOMIC_ACQUIRE))
+		epoll_file_io(f);
 	file_put(f);
 	return r;
 }
@@ -110,6 +118,8 @@ long file_write(int fd, const void *ubuf, size_t n)
 {
 	WITH_FILE(fd, f);
 	long r = do_write(f, ubuf, n, NULL);
+	if (__atomic_load_n(&f->epitems, __ATOMIC_ACQUIRE))
+		epoll_file_io(f);
 	file_put(f);
 	return r;
 }
@@ -117,7 +127,7 @@ long file_write(int fd, const void *ubuf, size_t n)
 long file_pread(int fd, void *ubuf, size_t n, int64_t off)
 {
 	WITH_FILE(fd, f);
-	long r = off < 0 ? -EINVAL : do_read(f, ubuf, n, &off);
+	long r = f->ops->stream ? -ESPIPE : off < 0 ? -EINVAL : do_read(f, ubuf, n, &off);
 	file_put(f);
 	return r;
 }
@@ -125,7 +135,7 @@ long file_pread(int fd, void *ubuf, size_t n, int64_t off)
 long file_pwrite(int fd, const void *ubuf, size_t n, int64_t off)
 {
 	WITH_FILE(fd, f);
-	long r = off < 0 ? -EINVAL : do_write(f, ubuf, n, &off);
+	long r = f->ops->stream ? -ESPIPE : off < 0 ? -EINVAL : do_write(f, ubuf, n, &off);
 	file_put(f);
 	return r;
 }
@@ -157,7 +167,7 @@ long file_seek(int fd, int64_t off, int whence)
 	long r;
 	if (f->ops->seek)
 		r = f->ops->seek(f, off, whence);
-	else if (!f->ops->read && !f->ops->getdents)
+	else if (f->ops->stream || (!f->ops->read && !f->ops->getdents))
 		r = -ESPIPE;
 	else {
 		spin_lock(&f->lock);
@@ -198,10 +208,21 @@ long file_getdents(int fd, void *ubuf, size_t n)
 	return r;
 }
 
+/* FIONBIO, FIOCLEX and FIONCLEX work on every file, as in Linux's
+ * do_vfs_ioctl; the rest belong to the file's kind. */
 int file_ioctl(int fd, unsigned long req, void *uarg)
 {
 	WITH_FILE(fd, f);
-	int r = f->ops->ioctl ? f->ops->ioctl(f, req, uarg) : -ENOTTY;
+	int r, on;
+	if (req == 0x5421) { /* FIONBIO */
+		r = copy_in(&on, uarg, sizeof(on));
+		if (r == 0)
+			f->flags = on ? (f->flags | K_O_NONBLOCK) : (f->flags & ~K_O_NONBLOCK);
+	} else if (req == 0x5451 || req == 0x5450) { /* FIOCLEX, FIONCLEX */
+		r = fd_set_cloexec(fd, req == 0x5451);
+	} else {
+		r = f->ops->ioctl ? f->ops->ioctl(f, req, uarg) : -ENOTTY;
+	}
 	file_put(f);
 	return r;
 }
@@ -269,10 +290,12 @@ int file_map_handle(int fd, int *is_writable)
 
 /* ---- files backed by a host handle ------------------------------------ */
 
+/* The position of a host file lives in the host's open file description
+ * (pos == NULL), which a forked process shares, as on Linux. */
 static long host_read(struct file *f, void *ubuf, size_t n, int64_t *pos)
 {
 	long r;
-	if (f->priv) /* a stream (terminal, pipe from outside) */
+	if (!pos)
 		return plat_file_read(f->host_fd, ubuf, n);
 	r = plat_file_pread(f->host_fd, ubuf, n, *pos);
 	if (r > 0)
@@ -283,7 +306,7 @@ static long host_read(struct file *f, void *ubuf, size_t n, int64_t *pos)
 static long host_write(struct file *f, const void *ubuf, size_t n, int64_t *pos)
 {
 	long r;
-	if (f->priv)
+	if (!pos)
 		return plat_file_write(f->host_fd, ubuf, n);
 	r = plat_file_pwrite(f->host_fd, ubuf, n, *pos);
 	if (r > 0)
@@ -320,28 +343,7 @@ static long host_getdents(struct file *f, void *ubuf, size_t n)
 
 static long host_seek(struct file *f, int64_t off, int whence)
 {
-	if (f->priv)
-		return -ESPIPE;
-	struct b_stat st;
-	if (plat_file_stat(f->host_fd, NULL, &st) == 0 && (st.mode & K_S_IFMT) == K_S_IFDIR) {
-		long r = plat_file_seek(f->host_fd, off, whence);
-		if (r >= 0)
-			f->pos = r;
-		return r;
-	}
-	spin_lock(&f->lock);
-	int64_t base = whence == 0 ? 0 : whence == 1 ? f->pos : -1;
-	if (whence == 2)
-		base = st.size;
-	long r;
-	if (whence < 0 || whence > 2)
-		r = -EINVAL;
-	else if (base + off < 0)
-		r = -EINVAL;
-	else
-		r = f->pos = base + off;
-	spin_unlock(&f->lock);
-	return r;
+	return plat_file_seek(f->host_fd, off, whence);
 }
 
 static int host_ioctl(struct file *f, unsigned long req, void *uarg)
@@ -389,6 +391,24 @@ static short host_poll(struct file *f, short events)
 	return p.revents;
 }
 
+struct l_flock_layout { int16_t type, whence; int32_t pad; int64_t start, len; int32_t pid, pad2; };
+
+static int host_lock(struct file *f, int cmd, struct k_flock *fl)
+{
+	struct l_flock_layout h = { fl->type, fl->whence, 0, fl->start, fl->len, fl->pid, 0 };
+	int r = plat_file_lock(f->host_fd, cmd, &h);
+	if (r == 0) {
+		fl->type = h.type, fl->whence = h.whence, fl->start = h.start;
+		fl->len = h.len, fl->pid = h.pid;
+	}
+	return r;
+}
+
+static int host_flock(struct file *f, int op)
+{
+	return plat_file_flock(f->host_fd, op);
+}
+
 static int host_map_handle(struct file *f)
 {
 	return f->host_fd;
@@ -414,6 +434,9 @@ const struct file_ops host_file_ops = {
 	.map_handle = host_map_handle,
 	.seek = host_seek,
 	.release = host_release,
+	.lock = host_lock,
+	.flock = host_flock,
+	.host_offset = 1,
 };
 
 struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mount *m)
@@ -503,38 +526,119 @@ long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void
 
 /* ---- poll ------------------------------------------------------------- */
 
+/* A sleep is cut into slices so that a signal landing just before the
+ * host wait starts is noticed; kinds without poll_wakes are re-polled
+ * every step. */
+#define POLL_SLICE_NS 50000000LL
+#define POLL_STEP_NS 1000000LL
+
+short file_poll_ready(struct file *f, short events, int *may_sleep)
+{
+	short want = (short)(events | 8 | 16);
+	if (events & 0x40) /* POLLRDNORM */
+		want |= 1;
+	if (events & 0x100) /* POLLWRNORM */
+		want |= 4;
+	if (!f->ops->poll)
+		return events & (1 | 4 | 0x40 | 0x100); /* always ready */
+	if (!f->ops->poll_wakes)
+		*may_sleep = 0;
+	short r = f->ops->poll(f, want);
+	if (r & 1)
+		r |= 0x40;
+	if (r & 4)
+		r |= 0x100;
+	return (short)(r & (events | 8 | 16));
+}
+
+uint32_t poll_seq(void)
+{
+	return __atomic_load_n(&arena_poll_words()[0], __ATOMIC_SEQ_CST);
+}
+
+void poll_notify(void)
+{
+	uint32_t *w = arena_poll_words();
+	__atomic_add_fetch(&w[0], 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&w[1], __ATOMIC_SEQ_CST))
+		plat_wake_shared(&w[0], 0x7fffffff);
+}
+
+static int64_t mono_now(void)
+{
+	struct b_timespec t;
+	plat_clock_get(1, &t);
+	return t.sec * 1000000000LL + t.nsec;
+}
+
+/* Sleepers count themselves in w[1] before reading the counter, and
+ * notifiers bump the counter before reading w[1]: a change after a scan
+ * either moves the counter (the host wait returns at once) or sees the
+ * sleeper and wakes it. */
+int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_timespec *timeout)
+{
+	uint32_t *w = arena_poll_words();
+	int64_t deadline = 0;
+	if (timeout) {
+		int64_t sec = timeout->sec > 1000000000LL ? 1000000000LL : timeout->sec;
+		deadline = mono_now() + sec * 1000000000LL + timeout->nsec;
+	}
+	int r;
+	__atomic_add_fetch(&w[1], 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		uint32_t seen = __atomic_load_n(&w[0], __ATOMIC_SEQ_CST);
+		int may_sleep = 1;
+		r = scan(ctx, &may_sleep);
+		if (r)
+			break;
+		int64_t step = may_sleep ? POLL_SLICE_NS : POLL_STEP_NS;
+		if (timeout) {
+			int64_t left = deadline - mono_now();
+			if (left <= 0)
+				break;
+			if (left < step)
+				step = left;
+		}
+		if (sig_has_deliverable()) {
+			r = -EINTR;
+			break;
+		}
+		struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
+		plat_wait_shared(&w[0], seen, &ts);
+	}
+	__atomic_sub_fetch(&w[1], 1, __ATOMIC_SEQ_CST);
+	return r;
+}
+
+struct poll_set {
+	struct b_pollfd *fds;
+	int n;
+};
+
+static int poll_scan(void *ctx, int *may_sleep)
+{
+	struct poll_set *ps = ctx;
+	int ready = 0;
+	for (int i = 0; i < ps->n; i++) {
+		struct b_pollfd *p = &ps->fds[i];
+		p->revents = 0;
+		if (p->fd < 0)
+			continue;
+		struct file *f = fd_get(p->fd);
+		if (!f) {
+			p->revents = 32; /* POLLNVAL */
+		} else {
+			p->revents = file_poll_ready(f, p->events, may_sleep);
+			file_put(f);
+		}
+		if (p->revents)
+			ready++;
+	}
+	return ready;
+}
+
 int file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout)
 {
-	struct b_timespec start, now;
-	plat_clock_get(1, &start);
-	for (;;) {
-		int ready = 0;
-		for (int i = 0; i < n; i++) {
-			fds[i].revents = 0;
-			if (fds[i].fd < 0)
-				continue;
-			struct file *f = fd_get(fds[i].fd);
-			if (!f) {
-				fds[i].revents = 32; /* POLLNVAL */
-			} else {
-				short ev = fds[i].events | 8 | 16;
-				fds[i].revents = f->ops->poll ? f->ops->poll(f, ev) : (ev & (1 | 4));
-				file_put(f);
-			}
-			if (fds[i].revents)
-				ready++;
-		}
-		if (ready)
-			return ready;
-		if (timeout && timeout->sec == 0 && timeout->nsec == 0)
-			return 0;
-		plat_clock_get(1, &now);
-		int64_t waited = (now.sec - start.sec) * 1000000000LL + now.nsec - start.nsec;
-		if (timeout && waited >= timeout->sec * 1000000000LL + timeout->nsec)
-			return 0;
-		/* Poll again in a millisecond unless a signal arrives. */
-		struct b_timespec step = { 0, 1000000 };
-		if (sig_wait_interruptible(&step) == -EINTR)
-			return -EINTR;
-	}
+	struct poll_set ps = { fds, n };
+	return poll_loop(poll_scan, &ps, timeout);
 }

@@ -18,7 +18,19 @@ static int hostfs_open(struct mount *m, const char *rel, int flags, int mode, st
 			return r;
 		return (r == 0 && (st.mode & K_S_IFMT) == K_S_IFDIR) ? -EISDIR : -EROFS;
 	}
-	int hfd = plat_file_open(m->host_dir, rel, flags | K_O_NOCTTY, mode);
+	/* The host's openat2 rejects unknown bits, and most bits with
+	 * O_PATH; open(2) ignores them, so drop them here. */
+	int known = K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC | K_O_APPEND | K_O_NONBLOCK |
+		    K_O_DSYNC | 020000 | K_O_DIRECT | K_O_LARGEFILE | K_O_DIRECTORY | K_O_NOFOLLOW |
+		    K_O_NOATIME | 04000000 | K_O_TMPFILE;
+	int hflags = flags & known;
+	if (flags & K_O_PATH)
+		hflags = K_O_PATH | (flags & (K_O_DIRECTORY | K_O_NOFOLLOW));
+	else
+		hflags |= K_O_NOCTTY;
+	if ((hflags & K_O_ACCMODE) == 3)
+		hflags &= ~K_O_ACCMODE;
+	int hfd = plat_file_open(m->host_dir, rel, hflags, mode);
 	if (hfd < 0)
 		return hfd;
 	struct file *f = host_file_wrap(hfd, flags, "", m);

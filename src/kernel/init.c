@@ -64,6 +64,8 @@ int kernel_init(void)
 		return r;
 	if ((r = arena_init()) < 0)
 		return r;
+	if ((r = proctab_init()) < 0)
+		return r;
 	struct process *p = kzalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -39,6 +39,18 @@ struct file_ops {
 	/* Seek is generic unless a file kind wants its own (directories). */
 	long (*seek)(struct file *f, int64_t off, int whence);
 	void (*release)(struct file *f);
+	/* Advisory locks (fcntl record locks, flock); NULL: never conflict. */
+	int (*lock)(struct file *f, int cmd, struct k_flock *fl);
+	int (*flock)(struct file *f, int op);
+	/* A forked process now holds copies of this open file. */
+	void (*forked)(struct file *f);
+	/* No file position: pread, pwrite and lseek fail with ESPIPE. */
+	int stream;
+	/* The position is kept by the host handle (read/write get pos NULL). */
+	int host_offset;
+	/* Every readiness change is announced with kwake_shared, so pollers
+	 * may sleep until one instead of re-polling in small steps. */
+	int poll_wakes;
 };
 
 struct mount;
@@ -53,6 +65,7 @@ struct file {
 	struct mount *mnt;  /* file system it came from, or NULL */
 	char *path;         /* canonical guest path, or a label like "pipe:[3]" */
 	void *priv;         /* per-kind state */
+	void *epitems;      /* epoll items watching this file (epoll.c) */
 };
 
 /* Allocate a file with one reference. path is copied. */
@@ -61,6 +74,31 @@ struct file *file_alloc(const struct file_ops *ops, int flags, const char *path)
 extern const struct file_ops host_file_ops;
 int fd_dup2_file(struct file *f, int fd);
 struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mount *m);
+
+/* Waiting for readiness (file.c). file_poll_ready: the ready subset of
+ * the poll events asked (POLL* numbering; IN implies RDNORM, OUT WRNORM;
+ * ERR and HUP are always reported); clears *may_sleep when f's kind does
+ * not set poll_wakes. poll_seq: the sandbox-wide change counter, bumped
+ * by every kwake_shared. poll_loop: calls scan(ctx, &may_sleep) until it
+ * returns non-zero, which poll_loop returns; 0 when timeout (NULL =
+ * forever) passes first, -EINTR when a signal becomes deliverable. */
+short file_poll_ready(struct file *f, short events, int *may_sleep);
+uint32_t poll_seq(void);
+void poll_notify(void);
+int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_timespec *timeout);
+/* Hooks from file.c into epoll.c: the program did I/O on f (re-arms its
+ * edge-triggered items); f's last reference is going (drops its items,
+ * before f's own release). */
+void epoll_file_io(struct file *f);
+void epoll_file_release(struct file *f);
+/* The stat of the anonymous inode behind eventfd, epoll, timerfd and
+ * signalfd files (eventfd.c). */
+int anon_inode_stat(struct file *f, struct b_stat *st);
+/* Their lseek: succeeds and stays at 0, as Linux's noop_llseek. */
+long anon_inode_seek(struct file *f, int64_t off, int whence);
+/* A forked process holds its own copy of eventfd file f: count it as a
+ * user of the shared counter (no-op for other kinds). */
+void eventfd_file_forked(struct file *f);
 
 /* ---- file systems ----------------------------------------------------- */
 
@@ -74,6 +112,10 @@ struct fs_ops {
 	/* lstat semantics for the final component. */
 	int (*stat)(struct mount *m, const char *rel, struct b_stat *st);
 	long (*readlink)(struct mount *m, const char *rel, char *buf, size_t n);
+	/* Optional: where path resolution goes through the link at rel, when
+	 * that differs from what readlink shows (procfs's fd links lead to the
+	 * open file itself). NULL = readlink. Same return as readlink. */
+	long (*follow_link)(struct mount *m, const char *rel, char *buf, size_t n);
 	int (*mkdir)(struct mount *m, const char *rel, int mode);
 	int (*unlink)(struct mount *m, const char *rel);
 	int (*rmdir)(struct mount *m, const char *rel);
@@ -109,8 +151,21 @@ long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void
  * canonical absolute path with every symlink resolved (the final one only
  * when follow). Returns 0 and fills out, or -errno. */
 int vfs_resolve(int dirfd, const char *upath_k, int follow, char *out, size_t n);
+/* The same with flags: follow the final link, refuse any link, stay
+ * beneath the starting directory (EXDEV), or treat it as the root. */
+#define VFS_FOLLOW 1
+#define VFS_NO_SYMLINKS 2
+#define VFS_BENEATH 4
+#define VFS_IN_ROOT 8
+int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n);
 /* Find the mount for a canonical path; *rel points into path. */
 struct mount *mount_find(const char *path, const char **rel);
+/* Call fn for every mount, in mount order (for /proc/self/mounts). */
+void mount_each(void (*fn)(struct mount *m, void *ctx), void *ctx);
+/* A new open file description (own flags and position) for the object
+ * behind inner, as reopening /proc/self/fd/N or /dev/tty does; takes its
+ * own reference to inner. NULL when out of memory (devfs.c). */
+struct file *file_reopen(struct file *inner, int flags);
 int vfs_is_hidden(const char *canon);
 
 /* ---- memory ----------------------------------------------------------- */
@@ -126,6 +181,9 @@ void shm_free(void *p);
  * else 0 (the caller re-checks its condition). */
 int kwait_shared(uint32_t *word, uint32_t val);
 void kwake_shared(uint32_t *word);
+/* Two words in the arena for readiness waits (file.c): a counter bumped
+ * on every kwake_shared, and the number of pollers sleeping on it. */
+uint32_t *arena_poll_words(void);
 void kpages_put(void *p, size_t len);
 
 /* ---- processes -------------------------------------------------------- */
@@ -155,6 +213,12 @@ struct process {
 	struct thread *threads;
 	int nthreads;
 	int next_tid;
+	/* Recorded at exec for /proc/self (proc_set_exec_info), or NULL. */
+	char *exe;                      /* canonical guest path of the program */
+	char *argv_block, *env_block;   /* NUL-terminated strings, back to back */
+	size_t argv_len, env_len;
+	uint64_t *auxv;                 /* type/value pairs up to AT_NULL */
+	size_t auxv_len;                /* in bytes */
 };
 
 struct thread {
@@ -174,6 +238,12 @@ struct thread {
 };
 
 extern struct process *kproc;   /* the process this host process runs */
+/* The process table in the arena (proc.c). */
+int proctab_init(void);
+int pid_alloc(void);
+void proc_absorb_signals(void);
+/* After fork, in the child: tell shared objects about the new holders. */
+void fd_forked(void);
 struct thread *thread_new(struct process *p);
 void thread_remove(struct thread *t);
 /* Wake thread t from an interruptible wait (signals, timers). */

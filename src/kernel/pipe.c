@@ -20,6 +20,8 @@ struct pipe {
 
 static uint64_t next_pipe_id = 1000;
 
+void pipe_file_forked(struct file *f);
+
 static struct pipe *pipe_of(struct file *f)
 {
 	return f->priv;
@@ -132,8 +134,8 @@ static short pipe_poll(struct file *f, short events)
 			rev |= 16; /* POLLHUP */
 	} else {
 		if (p->readers == 0)
-			rev |= 8; /* POLLERR */
-		else if (p->size - used(p) >= PIPE_ATOMIC)
+			rev |= 8; /* POLLERR, with POLLOUT too as on Linux */
+		if (p->size - used(p) >= PIPE_ATOMIC)
 			rev |= 4; /* POLLOUT */
 	}
 	spin_unlock(&p->lock);
@@ -186,6 +188,9 @@ static const struct file_ops pipe_ops = {
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
 	.release = pipe_release,
+	.forked = pipe_file_forked,
+	.stream = 1,
+	.poll_wakes = 1,
 };
 
 /* Move the contents into a buffer of sz bytes. */

@@ -37,6 +37,20 @@ int sig_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
 	return 0;
 }
 
+void sig_exec_reset(void)
+{
+	struct process *p = kproc;
+	spin_lock(&p->lock);
+	for (int sig = 1; sig <= K_NSIG; sig++) {
+		struct k_sigaction *a = &p->actions[sig];
+		if (a->handler != 1)
+			*a = (struct k_sigaction){ 0 };
+		a->flags = 0;
+		a->mask = 0;
+	}
+	spin_unlock(&p->lock);
+}
+
 int sig_procmask(int how, const uint64_t *set, uint64_t *old)
 {
 	struct thread *t = cur_thread();
@@ -77,6 +91,7 @@ void sig_note_async(int sig)
  * can be held by the interrupted code. */
 static void absorb_async(struct thread *t)
 {
+	proc_absorb_signals();
 	uint64_t set = __atomic_exchange_n(&t->async, 0, __ATOMIC_SEQ_CST);
 	while (set) {
 		int sig = __builtin_ctzll(set) + 1;
@@ -305,4 +320,5 @@ void kwake_shared(uint32_t *word)
 {
 	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
 	plat_wake_shared(word, 0x7fffffff);
+	poll_notify();
 }

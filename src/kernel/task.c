@@ -11,7 +11,7 @@ struct thread *thread_new(struct process *p)
 	t->proc = p;
 	t->altstack.flags = 2; /* SS_DISABLE */
 	spin_lock(&p->lock);
-	t->tid = p->next_tid++;
+	t->tid = pid_alloc();
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
@@ -145,6 +145,43 @@ void proc_get_name(char *buf)
 void proc_set_name(const char *name)
 {
 	strlcpy(kproc->name, name, 16);
+}
+
+static void *dup_bytes(const void *src, size_t n)
+{
+	void *p = kmalloc(n ? n : 1);
+	if (p && n)
+		memcpy(p, src, n);
+	return p;
+}
+
+/* The exe path is kept canonical (links resolved), as /proc/self/exe
+ * shows it; the old image's records are dropped only on success. */
+int proc_set_exec_info(const char *exe, const void *argv_block, size_t argv_len,
+		       const void *env_block, size_t env_len, const void *auxv, size_t auxv_len)
+{
+	struct process *p = kproc;
+	char *canon = kmalloc(PATH_MAX_K);
+	if (canon && vfs_resolve(K_AT_FDCWD, exe, 1, canon, PATH_MAX_K) < 0)
+		strlcpy(canon, exe, PATH_MAX_K);
+	char *path = canon ? kstrdup(canon) : NULL;
+	kfree(canon);
+	char *av = dup_bytes(argv_block, argv_len), *ev = dup_bytes(env_block, env_len);
+	uint64_t *aux = dup_bytes(auxv, auxv_len);
+	if (!path || !av || !ev || !aux) {
+		kfree(path), kfree(av), kfree(ev), kfree(aux);
+		return -ENOMEM;
+	}
+	spin_lock(&p->lock);
+	char *old[4] = { p->exe, p->argv_block, p->env_block, (char *)p->auxv };
+	p->exe = path;
+	p->argv_block = av, p->argv_len = argv_len;
+	p->env_block = ev, p->env_len = env_len;
+	p->auxv = aux, p->auxv_len = auxv_len;
+	spin_unlock(&p->lock);
+	for (int i = 0; i < 4; i++)
+		kfree(old[i]);
+	return 0;
 }
 
 int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim)

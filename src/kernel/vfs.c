@@ -50,6 +50,12 @@ struct mount *mount_find(const char *path, const char **rel)
 	return best;
 }
 
+void mount_each(void (*fn)(struct mount *m, void *ctx), void *ctx)
+{
+	for (int i = 0; i < nmounts; i++)
+		fn(mounts[i], ctx);
+}
+
 int vfs_hide(const char *guest_path)
 {
 	if (nhidden >= MAX_HIDDEN)
@@ -128,10 +134,13 @@ static int stat_canon(const char *canon, struct b_stat *st)
 	return m->ops->stat(m, rel, st);
 }
 
+/* Where resolution goes through the link canon (see fs_ops.follow_link). */
 static long readlink_canon(const char *canon, char *buf, size_t n)
 {
 	const char *rel;
 	struct mount *m = mount_find(canon, &rel);
+	if (m && m->ops->follow_link)
+		return m->ops->follow_link(m, rel, buf, n);
 	if (!m || !m->ops->readlink)
 		return -EINVAL;
 	return m->ops->readlink(m, rel, buf, n);
@@ -167,7 +176,7 @@ static long find_link(char *p, size_t len, int check_final)
 }
 
 /* Replace the link ending at p[link_end] by its target. */
-static int splice_link(char *p, size_t n, size_t link_end)
+static int splice_link(char *p, size_t n, size_t link_end, size_t root_len)
 {
 	char target[PATH_MAX_K], rest[PATH_MAX_K], out[PATH_MAX_K];
 	char c = p[link_end];
@@ -179,7 +188,11 @@ static int splice_link(char *p, size_t n, size_t link_end)
 	target[tl] = 0;
 	strlcpy(rest, p + link_end, sizeof(rest));
 	out[0] = 0;
-	if (target[0] != '/') {
+	if (target[0] == '/') {
+		/* Absolute: from the root, which RESOLVE_IN_ROOT moves. */
+		memcpy(out, p, root_len);
+		out[root_len] = 0;
+	} else {
 		/* Relative: from the directory holding the link. */
 		size_t d = link_end;
 		while (d > 0 && p[d - 1] != '/')
@@ -192,31 +205,38 @@ static int splice_link(char *p, size_t n, size_t link_end)
 	return strlcpy(p, out, n) >= n ? -ENAMETOOLONG : 0;
 }
 
-/* Resolve the absolute, "."-free path p in place (see vfs_resolve). */
-static int resolve_abs(char *p, size_t n, int follow)
+/* Resolve the absolute, "."-free path p in place (see vfs_resolve).
+ * p[0..root_len) is the root: ".." never climbs above it. */
+static int resolve_abs(char *p, size_t n, int flags, size_t root_len)
 {
 	int links = 0;
 	for (;;) {
-		long dd = find_dotdot(p);
+		long dd = find_dotdot(p + root_len);
+		if (dd >= 0)
+			dd += (long)root_len;
 		size_t len = dd >= 0 ? (size_t)dd : strlen(p);
-		long at = find_link(p, len, dd >= 0 || follow);
+		long at = find_link(p, len, dd >= 0 || (flags & VFS_FOLLOW));
 		if (at < 0)
 			return (int)at;
 		if (at > 0) {
+			if (flags & VFS_NO_SYMLINKS)
+				return -ELOOP;
 			if (++links > MAX_LINKS)
 				return -ELOOP;
-			int r = splice_link(p, n, (size_t)at);
+			int r = splice_link(p, n, (size_t)at, root_len);
 			if (r < 0)
 				return r;
 			continue;
 		}
 		if (dd < 0)
 			return 0;
+		if ((flags & VFS_BENEATH) && (size_t)dd == root_len)
+			return -EXDEV;
 		/* The prefix has no links, so ".." is its lexical parent. */
 		size_t parent = (size_t)dd;
-		while (parent > 0 && p[parent - 1] != '/')
+		while (parent > root_len && p[parent - 1] != '/')
 			parent--;
-		size_t cut_from = parent ? parent - 1 : 0;
+		size_t cut_from = parent > root_len ? parent - 1 : root_len;
 		memmove(p + cut_from, p + dd + 3, strlen(p + dd + 3) + 1);
 	}
 }
@@ -248,24 +268,48 @@ static int base_path(int dirfd, const char *path, char *out, size_t n)
 	return 0;
 }
 
-int vfs_resolve(int dirfd, const char *kpath, int follow, char *out, size_t n)
+/* Every component must fit NAME_MAX. */
+static int names_fit(const char *p)
+{
+	size_t run = 0;
+	for (; *p; p++) {
+		run = *p == '/' ? 0 : run + 1;
+		if (run > 255)
+			return 0;
+	}
+	return 1;
+}
+
+int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n)
 {
 	if (!kpath[0])
 		return -ENOENT;
-	int r = base_path(dirfd, kpath, out, n);
+	if (!names_fit(kpath))
+		return -ENAMETOOLONG;
+	int scoped = flags & (VFS_BENEATH | VFS_IN_ROOT);
+	if ((flags & VFS_BENEATH) && kpath[0] == '/')
+		return -EXDEV;
+	/* Scoped lookups treat the starting directory as the root. */
+	int r = base_path(dirfd, scoped ? "." : kpath, out, n);
 	if (r < 0)
 		return r;
+	size_t root_len = scoped ? strlen(out) : 0;
 	/* A trailing slash demands a directory: follow the final link. */
 	size_t pl = strlen(kpath);
 	if (pl && kpath[pl - 1] == '/')
-		follow = 1;
+		flags |= VFS_FOLLOW;
 	if ((r = path_append(out, n, kpath)) < 0)
 		return r;
-	if ((r = resolve_abs(out, n, follow)) < 0)
+	if ((r = resolve_abs(out, n, flags, root_len)) < 0)
 		return r;
 	if (!out[0])
 		strlcpy(out, "/", n);
 	if (vfs_is_hidden(out))
 		return -ENOENT;
 	return 0;
+}
+
+int vfs_resolve(int dirfd, const char *kpath, int follow, char *out, size_t n)
+{
+	return vfs_resolve_ex(dirfd, kpath, follow ? VFS_FOLLOW : 0, out, n);
 }

@@ -11,9 +11,9 @@ struct target {
 	const char *rel;
 };
 
-static int lookup(int dirfd, const char *path, int follow, struct target *t)
+static int lookup_ex(int dirfd, const char *path, int vflags, struct target *t)
 {
-	int r = vfs_resolve(dirfd, path, follow, t->path, sizeof(t->path));
+	int r = vfs_resolve_ex(dirfd, path, vflags, t->path, sizeof(t->path));
 	if (r < 0)
 		return r;
 	t->m = mount_find(t->path, &t->rel);
@@ -24,16 +24,38 @@ static int lookup(int dirfd, const char *path, int follow, struct target *t)
 	return 0;
 }
 
+static int lookup(int dirfd, const char *path, int follow, struct target *t)
+{
+	return lookup_ex(dirfd, path, follow ? VFS_FOLLOW : 0, t);
+}
+
 /* Retry an operation after -ELOOP: resolution normally removes every link
  * first, but a link can appear between the two steps. */
 #define TRIES 3
 
 int vfs_openat(int dirfd, const char *path, int flags, int mode)
 {
+	return vfs_openat2(dirfd, path, flags, mode, 0);
+}
+
+/* RESOLVE_* bits of openat2 (Linux numbering). */
+static int resolve_flags(int resolve, int flags)
+{
+	int v = (flags & K_O_NOFOLLOW) ? 0 : VFS_FOLLOW;
+	if (resolve & 0x04) /* RESOLVE_NO_SYMLINKS */
+		v |= VFS_NO_SYMLINKS;
+	if (resolve & 0x08) /* RESOLVE_BENEATH */
+		v |= VFS_BENEATH;
+	if (resolve & 0x10) /* RESOLVE_IN_ROOT */
+		v |= VFS_IN_ROOT;
+	return v;
+}
+
+int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
+{
 	struct file *f;
 	struct target t;
-	int follow = !(flags & K_O_NOFOLLOW);
-	int r = lookup(dirfd, path, follow, &t);
+	int r = lookup_ex(dirfd, path, resolve_flags(resolve, flags), &t);
 	if (r < 0)
 		return r;
 	if ((flags & K_O_CREAT) && !(flags & K_O_TMPFILE & ~K_O_DIRECTORY))
@@ -44,7 +66,8 @@ int vfs_openat(int dirfd, const char *path, int flags, int mode)
 	if (r < 0)
 		return r;
 	f->mnt = t.m;
-	if (strcmp(f->path, t.path)) {
+	/* A file system may name the file itself (a reopened pipe). */
+	if (!f->path[0]) {
 		char *p = kstrdup(t.path);
 		if (p) {
 			kfree(f->path);
@@ -284,6 +307,21 @@ int vfs_fchdir(int fd)
 		strlcpy(kproc->cwd, f->path, sizeof(kproc->cwd));
 	file_put(f);
 	return r;
+}
+
+int vfs_realpath(int dirfd, const char *path, char *out, size_t n)
+{
+	return vfs_resolve(dirfd, path, 1, out, n);
+}
+
+int fd_path(int fd, char *out, size_t n)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	strlcpy(out, f->path, n);
+	file_put(f);
+	return 0;
 }
 
 long vfs_getcwd(char *buf, size_t n)

@@ -281,6 +281,15 @@ long vm_brk(uintptr_t addr)
 	return (long)brk_cur;
 }
 
+void vm_unmap_all(void)
+{
+	spin_lock(&vm_lock);
+	for (int i = 0; i < nvma; i++)
+		plat_mem_unmap(vmas[i].start, vmas[i].end - vmas[i].start);
+	nvma = 0;
+	spin_unlock(&vm_lock);
+}
+
 size_t vm_format_maps(char *buf, size_t n)
 {
 	size_t used = 0;

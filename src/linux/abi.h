@@ -103,6 +103,26 @@ struct l_flock { int16_t l_type, l_whence; int32_t pad; int64_t l_start, l_len; 
 
 struct l_winsize { uint16_t row, col, xpixel, ypixel; };
 
+/* Packed on x86-64 only: 12 bytes, data at offset 4. */
+struct l_epoll_event { uint32_t events; uint64_t data; } __attribute__((packed));
+
+struct l_signalfd_siginfo {
+	uint32_t ssi_signo;
+	int32_t ssi_errno, ssi_code;
+	uint32_t ssi_pid, ssi_uid;
+	int32_t ssi_fd;
+	uint32_t ssi_tid, ssi_band, ssi_overrun, ssi_trapno;
+	int32_t ssi_status, ssi_int;
+	uint64_t ssi_ptr, ssi_utime, ssi_stime, ssi_addr;
+	uint16_t ssi_addr_lsb, pad2;
+	int32_t ssi_syscall;
+	uint64_t ssi_call_addr;
+	uint32_t ssi_arch;
+	uint8_t pad[28];
+};
+
+struct l_itimerspec { struct l_timespec it_interval, it_value; };
+
 _Static_assert(sizeof(struct l_stat) == 144, "struct stat");
 _Static_assert(sizeof(struct l_statx) == 256, "struct statx");
 _Static_assert(sizeof(struct l_statfs) == 120, "struct statfs");
@@ -116,4 +136,7 @@ _Static_assert(sizeof(struct l_utsname) == 390, "utsname");
 _Static_assert(sizeof(struct l_sysinfo) == 112, "sysinfo");
 _Static_assert(sizeof(struct l_rusage) == 144, "rusage");
 _Static_assert(sizeof(struct l_flock) == 32, "flock");
+_Static_assert(sizeof(struct l_epoll_event) == 12, "struct epoll_event");
+_Static_assert(sizeof(struct l_signalfd_siginfo) == 128, "struct signalfd_siginfo");
+_Static_assert(sizeof(struct l_itimerspec) == 32, "struct itimerspec");
 #endif

@@ -50,6 +50,9 @@ struct exec_image {
 };
 int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu_regs *out);
 extern const uint64_t *host_auxv;
+/* Before loading a new image: drop the old one (exec.c). */
+void exec_reset(void);
+void exec_reset_fpu(struct cpu_regs *r);
 extern int trace_enabled;
 
 /* Trace one call (trace.c). */

@@ -23,7 +23,7 @@ static int default_is_stop(int sig)
 _Noreturn void exit_by_signal(int sig)
 {
 	/* The front end reports 128+N for a guest killed by signal N. */
-	plat_exit(128 + sig);
+	proc_exit(sig);
 }
 
 static void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in)
@@ -46,20 +46,6 @@ static void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in)
 	}
 }
 
-/* A handler starts with the FPU in its initial state, as on Linux: x87
- * control word 0x37f, MXCSR 0x1f80, and every XSAVE component marked
- * "init" in the header so the host's restore clears the registers. */
-static void reset_fpu(void *fpstate)
-{
-	uint16_t fcw = 0x37f;
-	uint32_t mxcsr = 0x1f80;
-	memset(fpstate, 0, 24);
-	memcpy(fpstate, &fcw, 2);
-	memcpy((char *)fpstate + 24, &mxcsr, 4);
-	uint64_t zero = 0;
-	memcpy((char *)fpstate + 512, &zero, 8); /* XSTATE_BV */
-}
-
 /* Build the frame and point the registers at the handler. Returns 0, or
  * -EFAULT when the guest stack cannot take the frame. */
 static int setup_frame(struct cpu_regs *r, int sig, const struct k_sigaction *act,
@@ -79,8 +65,7 @@ static int setup_frame(struct cpu_regs *r, int sig, const struct k_sigaction *ac
 		fp = sp;
 		if (copy_out((void *)fp, r->fpstate, r->fpstate_size) < 0)
 			return -EFAULT;
-		if (r->fpstate_size > 520)
-			reset_fpu(r->fpstate);
+		exec_reset_fpu(r);
 	}
 	sp = ((sp - sizeof(struct l_rt_sigframe)) & ~(uintptr_t)15) - 8;
 	struct l_rt_sigframe f;

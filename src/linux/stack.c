@@ -48,8 +48,40 @@ static int count(char *const *v)
 	return n;
 }
 
-static int build_stack(struct stack_builder *b, const struct exec_image *img, const char *execfn,
-		       char *const *argv, char *const *envp)
+/* The strings v[0..n) back to back, each with its NUL, as they lie on
+ * the guest stack; NULL when out of memory. */
+static char *join_strings(char *const *v, int n, size_t *len)
+{
+	size_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += strlen(v[i]) + 1;
+	char *block = kmalloc(total ? total : 1);
+	if (!block)
+		return NULL;
+	*len = 0;
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+		memcpy(block + *len, v[i], l);
+		*len += l;
+	}
+	return block;
+}
+
+/* Tell the kernel what /proc/self shows of the new image (exe, cmdline,
+ * environ, auxv). Failing to record does not fail the exec. */
+static void record_exec(const char *prog, char *const *argv, int argc, char *const *envp,
+			int envc, const uint64_t *aux, size_t aux_len)
+{
+	size_t al = 0, el = 0;
+	char *a = join_strings(argv, argc, &al), *e = join_strings(envp, envc, &el);
+	if (a && e)
+		proc_set_exec_info(prog, a, al, e, el, aux, aux_len);
+	kfree(a);
+	kfree(e);
+}
+
+static int build_stack(struct stack_builder *b, const struct exec_image *img, const char *prog,
+		       const char *execfn, char *const *argv, char *const *envp)
 {
 	int argc = count(argv), envc = count(envp);
 	uintptr_t *ptrs = kmalloc(sizeof(uintptr_t) * (size_t)(argc + envc + 2));
@@ -92,6 +124,8 @@ static int build_stack(struct stack_builder *b, const struct exec_image *img, co
 	uint64_t c = (uint64_t)argc;
 	push_bytes(b, &c, 8);
 	kfree(ptrs);
+	if (!b->error)
+		record_exec(prog, argv, argc, envp, envc, aux, sizeof(aux));
 	return b->error;
 }
 
@@ -170,7 +204,7 @@ int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu
 		return r;
 	vm_brk_init(img.brk);
 	struct stack_builder b = { 0, 0, 0, 0 };
-	if ((r = setup_stack(&b)) < 0 || (r = build_stack(&b, &img, path, argv, envp)) < 0)
+	if ((r = setup_stack(&b)) < 0 || (r = build_stack(&b, &img, prog, path, argv, envp)) < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
 	out->rip = img.entry;

@@ -36,9 +36,8 @@ SYSCALL(openat2)
 		return -EINVAL;
 	if (how.mode && !(how.flags & (K_O_CREAT | K_O_TMPFILE)))
 		return -EINVAL;
-	/* Bento always resolves within the guest's root; RESOLVE_* flags
-	 * that narrow resolution further are not yet enforced. */
-	return sys_openat(a0, a1, (long)how.flags, (long)how.mode, 0, 0);
+	PATH_ARG(path, a1);
+	return vfs_openat2((int)a0, path, (int)how.flags, (int)how.mode, (int)how.resolve);
 }
 
 int put_stat(long uptr, const struct b_stat *st)
@@ -137,6 +136,10 @@ SYSCALL(faccessat2)
 	if (a3 & ~(K_AT_SYMLINK_NOFOLLOW | K_AT_EMPTY_PATH | 0x200))
 		return -EINVAL;
 	PATH_ARG(path, a1);
+	if (!path[0] && (a3 & K_AT_EMPTY_PATH)) {
+		struct b_stat st;
+		return file_stat((int)a0, &st);
+	}
 	return vfs_accessat((int)a0, path, (int)a2, (int)a3);
 }
 

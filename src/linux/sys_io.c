@@ -178,10 +178,7 @@ SYSCALL(fcntl)
 
 SYSCALL(flock)
 {
-	struct b_stat st;
-	/* Whole-file locks between processes of one sandbox: with one
-	 * process they always succeed. */
-	return file_stat((int)a0, &st) < 0 ? -EBADF : 0;
+	return file_flock((int)a0, (int)a1);
 }
 
 SYSCALL(ioctl)
@@ -330,28 +327,84 @@ static long select_common(long n, long ur, long uw, long ue, const struct b_time
 	return count;
 }
 
+/* The part of timeout not yet used by a call that began at start. */
+static struct b_timespec time_left(const struct b_timespec *timeout, const struct b_timespec *start)
+{
+	struct b_timespec now;
+	time_get(1, &now);
+	int64_t left = timeout->sec * 1000000000LL + timeout->nsec -
+		       ((now.sec - start->sec) * 1000000000LL + now.nsec - start->nsec);
+	if (left < 0)
+		left = 0;
+	return (struct b_timespec){ left / 1000000000LL, left % 1000000000LL };
+}
+
+/* Like Linux, select and pselect6 write the time left back into a
+ * non-zero timeout, whatever the result; a failed write-back is ignored. */
 SYSCALL(select)
 {
 	struct l_timeval tv;
-	struct b_timespec ts;
+	struct b_timespec ts, start;
 	if (a4) {
 		if (copy_in(&tv, (void *)a4, sizeof(tv)) < 0)
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0)
 			return -EINVAL;
 		ts = (struct b_timespec){ tv.tv_sec + tv.tv_usec / 1000000, (tv.tv_usec % 1000000) * 1000 };
+		time_get(1, &start);
 	}
-	return select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+	long r = select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+	if (a4 && (ts.sec || ts.nsec)) {
+		struct b_timespec left = time_left(&ts, &start);
+		tv = (struct l_timeval){ left.sec, left.nsec / 1000 };
+		copy_out((void *)a4, &tv, sizeof(tv));
+	}
+	return r;
 }
 
+/* a5 points at { const sigset_t *set; size_t size; }: the mask to wait
+ * with, restored after a handler when the wait was interrupted. */
 SYSCALL(pselect6)
 {
 	struct l_timespec lt;
-	struct b_timespec ts;
+	struct b_timespec ts, start;
 	if (a4) {
 		if (copy_in(&lt, (void *)a4, sizeof(lt)) < 0)
 			return -EFAULT;
+		if (lt.tv_sec < 0 || lt.tv_nsec < 0 || lt.tv_nsec >= 1000000000)
+			return -EINVAL;
 		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
+		time_get(1, &start);
 	}
-	return select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+	uint64_t set, old = 0;
+	int masked = 0;
+	if (a5) {
+		uint64_t sm[2];
+		if (copy_in(sm, (void *)a5, sizeof(sm)) < 0)
+			return -EFAULT;
+		if (sm[0]) {
+			if (sm[1] != 8)
+				return -EINVAL;
+			if (copy_in(&set, (void *)sm[0], 8) < 0)
+				return -EFAULT;
+			sig_procmask(2, &set, &old);
+			masked = 1;
+		}
+	}
+	long r = select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
+	if (masked) {
+		if (r == -EINTR) {
+			struct shim_thread *st = shim_self();
+			st->saved_mask = old;
+			st->has_saved_mask = 1;
+		} else {
+			sig_procmask(2, &old, NULL);
+		}
+	}
+	if (a4 && (ts.sec || ts.nsec)) {
+		struct b_timespec left = time_left(&ts, &start);
+		lt = (struct l_timespec){ left.sec, left.nsec };
+		copy_out((void *)a4, &lt, sizeof(lt));
+	}
+	return r;
 }

@@ -5,7 +5,7 @@
 SYSCALL(getpid) { return proc_getpid(); }
 SYSCALL(getppid) { return proc_getppid(); }
 SYSCALL(gettid) { return thread_gettid(); }
-SYSCALL(getpgrp) { return proc_getpid(); }
+SYSCALL(getpgrp) { return proc_getpgid(0); }
 
 static int ids[6];
 static void load_ids(void)
@@ -85,28 +85,21 @@ SYSCALL(setgroups)
 	return cred_setgroups((int)a0, list);
 }
 
-/* One process group and session for now: the guest's pid 1 leads both. */
-SYSCALL(getpgid) { return (a0 == 0 || a0 == proc_getpid()) ? proc_getpid() : -ESRCH; }
-SYSCALL(getsid) { return (a0 == 0 || a0 == proc_getpid()) ? proc_getpid() : -ESRCH; }
-SYSCALL(setsid) { return -EPERM; /* already a group leader */ }
-
-SYSCALL(setpgid)
-{
-	if (a0 != 0 && a0 != proc_getpid())
-		return -ESRCH;
-	return (a1 == 0 || a1 == proc_getpid()) ? 0 : -EPERM;
-}
+SYSCALL(getpgid) { return (int)a0 < 0 ? -ESRCH : proc_getpgid((int)a0); }
+SYSCALL(getsid) { return (int)a0 < 0 ? -ESRCH : proc_getsid((int)a0); }
+SYSCALL(setsid) { return proc_setsid(); }
+SYSCALL(setpgid) { return (int)a0 < 0 ? -EINVAL : proc_setpgid((int)a0, (int)a1); }
 
 SYSCALL(uname)
 {
 	struct l_utsname u;
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.f[0], "Linux", 65);
-	strlcpy(u.f[1], "bento", 65);
-	strlcpy(u.f[2], "6.1.0-bento", 65);
-	strlcpy(u.f[3], "#1 SMP bento", 65);
-	strlcpy(u.f[4], "x86_64", 65);
-	strlcpy(u.f[5], "(none)", 65);
+	strlcpy(u.f[0], K_UTS_SYSNAME, 65);
+	strlcpy(u.f[1], K_UTS_NODENAME, 65);
+	strlcpy(u.f[2], K_UTS_RELEASE, 65);
+	strlcpy(u.f[3], K_UTS_VERSION, 65);
+	strlcpy(u.f[4], K_UTS_MACHINE, 65);
+	strlcpy(u.f[5], K_UTS_DOMAIN, 65);
 	return copy_out((void *)a0, &u, sizeof(u)) < 0 ? -EFAULT : 0;
 }
 
@@ -117,8 +110,11 @@ SYSCALL(sysinfo)
 	memset(&si, 0, sizeof(si));
 	time_get(7 /* BOOTTIME */, &up);
 	si.uptime = up.sec;
-	si.totalram = 8ULL << 30;
-	si.freeram = 6ULL << 30;
+	struct k_meminfo mi;
+	mem_info(&mi);
+	si.totalram = mi.total, si.freeram = mi.free;
+	si.sharedram = mi.shared, si.bufferram = mi.buffers;
+	si.totalswap = mi.swap_total, si.freeswap = mi.swap_free;
 	si.procs = 1;
 	si.mem_unit = 1;
 	return copy_out((void *)a0, &si, sizeof(si)) < 0 ? -EFAULT : 0;
@@ -285,3 +281,9 @@ SYSCALL(arch_prctl)
 }
 
 SYSCALL(sync) { return 0; }
+
+SYSCALL(syncfs)
+{
+	struct b_stat st;
+	return file_stat((int)a0, &st) < 0 ? -EBADF : 0;
+}

@@ -15,6 +15,8 @@ SYSCALL(rt_sigaction)
 		ka = (struct k_sigaction){ la.handler, la.flags, la.restorer, la.mask };
 	}
 	int r = sig_action((int)a0, a1 ? &ka : NULL, &old);
+	if (r == 0 && a1 && a0 == 17) /* SIGCHLD ignored or SA_NOCLDWAIT: auto-reap */
+		proc_set_nocldwait(ka.handler == 1 || (ka.flags & 2));
 	if (r == 0 && a2) {
 		la = (struct l_sigaction){ old.handler, old.flags, old.restorer, old.mask };
 		if (copy_out((void *)a2, &la, sizeof(la)) < 0)
@@ -145,7 +147,7 @@ static struct b_siginfo user_info(int sig, int code)
 SYSCALL(kill)
 {
 	struct b_siginfo info = user_info((int)a1, 0 /* SI_USER */);
-	return sig_kill((int)a0, (int)a1, &info);
+	return proc_kill((int)a0, (int)a1, &info);
 }
 
 SYSCALL(tgkill)

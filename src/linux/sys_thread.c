@@ -18,6 +18,8 @@
 #define CLONE_DETACHED 0x400000
 #define CLONE_CHILD_SETTID 0x1000000
 
+long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, uintptr_t tls);
+
 struct thread_start {
 	struct cpu_regs regs;
 	uintptr_t tls;
@@ -43,11 +45,8 @@ static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long c
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
-	if ((flags & need) != need) {
-		klog("bento: clone without thread flags (0x%lx): processes are not supported yet",
-		     flags);
-		return -ENOSYS;
-	}
+	if ((flags & need) != need)
+		return clone_process(flags, stack, ptid, ctid, tls);
 	struct thread_start *ts = kzalloc(sizeof(*ts));
 	if (!ts)
 		return -ENOMEM;
@@ -88,26 +87,12 @@ SYSCALL(clone)
 	return clone_thread((unsigned long)a0, (uintptr_t)a1, a2, a3, (uintptr_t)a4);
 }
 
-SYSCALL(fork)
-{
-	klog("bento: fork is not supported yet");
-	return -ENOSYS;
-}
 
-SYSCALL(vfork)
-{
-	klog("bento: vfork is not supported yet");
-	return -ENOSYS;
-}
 
-SYSCALL(wait4)
-{
-	return -ECHILD;
-}
 
 SYSCALL(exit_group)
 {
-	plat_exit((int)(a0 & 0xff));
+	proc_exit((int)(a0 & 0xff) << 8);
 }
 
 SYSCALL(exit)
@@ -119,7 +104,7 @@ SYSCALL(exit)
 			plat_futex((uint32_t *)ctid, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0);
 	}
 	if (thread_exit_current() == 0)
-		plat_exit((int)(a0 & 0xff));
+		proc_exit((int)(a0 & 0xff) << 8);
 	plat_thread_exit();
 }
 
@@ -184,8 +169,3 @@ SYSCALL(futex)
 	return plat_futex((uint32_t *)a0, op, (uint32_t)a2, arg4, (uint32_t *)a4, (uint32_t)a5);
 }
 
-SYSCALL(execve)
-{
-	klog("bento: execve is not supported yet");
-	return -ENOSYS;
-}

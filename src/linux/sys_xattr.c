@@ -46,6 +46,17 @@ SYSCALL(socket)
 	return -EAFNOSUPPORT;
 }
 
+/* No descriptor is a socket yet. */
+SYSCALL(getpeername)
+{
+	return check_fd(a0) < 0 ? -EBADF : -ENOTSOCK;
+}
+
+SYSCALL(getsockname)
+{
+	return check_fd(a0) < 0 ? -EBADF : -ENOTSOCK;
+}
+
 SYSCALL(socketpair)
 {
 	return -EAFNOSUPPORT;

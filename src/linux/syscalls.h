@@ -124,6 +124,7 @@
 	X(arch_prctl, "xx", 0)            \
 	X(setrlimit, "dp", 0)             \
 	X(sync, "", 0)                    \
+	X(syncfs, "d", 0)                 \
 	X(gettid, "", 0)                  \
 	X(tkill, "dd", 0)                 \
 	X(time, "p", 0)                   \
@@ -151,6 +152,19 @@
 	X(faccessat, "dso", 0)            \
 	X(pselect6, "dppppp", 0)          \
 	X(ppoll, "pdppu", 0)              \
+	X(epoll_create, "d", 0)           \
+	X(epoll_create1, "x", 0)          \
+	X(epoll_ctl, "dddp", 0)           \
+	X(epoll_wait, "dpdd", 0)          \
+	X(epoll_pwait, "dpddpu", 0)       \
+	X(epoll_pwait2, "dpdppu", 0)      \
+	X(eventfd, "u", 0)                \
+	X(eventfd2, "ux", 0)              \
+	X(timerfd_create, "dx", 0)        \
+	X(timerfd_settime, "dxpp", 0)     \
+	X(timerfd_gettime, "dp", 0)       \
+	X(signalfd, "dpu", 0)             \
+	X(signalfd4, "dpux", 0)           \
 	X(set_robust_list, "pu", 0)       \
 	X(get_robust_list, "dpp", 0)      \
 	X(utimensat, "dspx", 0)           \
@@ -171,6 +185,10 @@
 	X(pwritev2, "dpddx", 1)           \
 	X(getcpu, "ppp", 0)               \
 	X(membarrier, "dxd", 0)           \
+	X(execveat, "dsppx", 0)           \
+	X(getpeername, "dpp", 0)          \
+	X(getsockname, "dpp", 0)          \
+	X(waitid, "ddpxp", 1)             \
 	X(socket, "ddd", 0)               \
 	X(socketpair, "dddp", 0)          \
 	X(getxattr, "sspu", 0)            \

@@ -78,6 +78,8 @@ long plat_futex(uint32_t *uaddr, int op, uint32_t val, const struct b_timespec *
 	long ts[2];
 	void *arg4 = (void *)timeout;
 	int cmd = op & FUTEX_CMD_MASK;
+	if (cmd > 13) /* the seccomp gate allows operations 0..13 only */
+		return -ENOSYS;
 	if (timeout && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
 			cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_LOCK_PI2)) {
 		to_host_ts(timeout, ts);
@@ -308,6 +310,18 @@ int plat_file_change(int op, int dir, const char *path, int dir2, const char *pa
 	return -EINVAL;
 }
 
+int plat_file_lock(int fd, int cmd, void *fl)
+{
+	if (cmd != 5 && cmd != 6 && cmd != 7 && cmd != 36 && cmd != 37 && cmd != 38)
+		return -EINVAL; /* the seccomp gate allows only these */
+	return (int)HOST3(__NR_fcntl, fd, cmd, fl);
+}
+
+int plat_file_flock(int fd, int op)
+{
+	return (int)HOST2(__NR_flock, fd, op);
+}
+
 int plat_file_truncate(int fd, int64_t len)
 {
 	return (int)HOST2(__NR_ftruncate, fd, len);
@@ -367,4 +381,41 @@ void plat_log(const char *buf, size_t n)
 			return;
 		buf += r, n -= r;
 	}
+}
+
+/* ---- processes -------------------------------------------------------- */
+
+long plat_process_id(void)
+{
+	return HOST0(__NR_getpid);
+}
+
+long plat_process_fork(void)
+{
+	long r = HOST5(__NR_clone, 17 /* SIGCHLD */, 0, 0, 0, 0);
+	if (r == 0)
+		cpu_current()->host_tid = HOST0(__NR_gettid);
+	return r;
+}
+
+int plat_process_signal(long host_pid, int kill)
+{
+	if (host_pid <= 0)
+		return -ESRCH;
+	return (int)HOST2(__NR_kill, host_pid, kill ? 9 : KICK_SIGNAL);
+}
+
+long plat_process_reap(int *wstatus)
+{
+	struct host_siginfo si;
+	memset(&si, 0, sizeof(si));
+	long r = HOST5(__NR_waitid, 0 /* P_ALL */, 0, &si, 4 | 1 /* WEXITED|WNOHANG */, NULL);
+	if (r < 0)
+		return r;
+	if (si.u.kill.pid == 0)
+		return 0;
+	/* si_status sits after pid and uid. */
+	int status = *(int *)((char *)&si.u + 8);
+	*wstatus = si.code == 1 /* CLD_EXITED */ ? (status & 0xff) << 8 : (status & 0x7f);
+	return si.u.kill.pid;
 }

@@ -44,6 +44,14 @@ static _Noreturn void die(const char *what, long err)
 	plat_exit(EXIT_BENTO_ERROR);
 }
 
+static _Noreturn void die_arg(const char *what, const char *arg)
+{
+	char line[300];
+	int n = fmt_snprintf(line, sizeof(line), "bento: %s '%s'\n", what, arg);
+	plat_log(line, (size_t)n);
+	plat_exit(EXIT_BENTO_ERROR);
+}
+
 static int cpu_count;
 int plat_cpu_count(void)
 {
@@ -115,8 +123,10 @@ static int parse(int argc, char **argv, struct linux_start *s)
 			add_symlink(v), i++;
 		else if (!strcmp(a, "--hide"))
 			vfs_hide(v), i++;
+		else if (!strcmp(a, "--net"))
+			i++; /* no network yet: every mode means "no sockets" */
 		else
-			die("unknown sandbox option", -EINVAL);
+			die_arg("unknown sandbox option", a);
 	}
 	if (i >= argc)
 		die("no program given", -EINVAL);

@@ -1,0 +1,468 @@
+/* proc.c — the sandbox's process tree: a table of processes in the shared
+ * arena (pids, parents, groups, sessions, exit status), fork, exit, wait,
+ * and signals between processes. Each guest process is one host process;
+ * nothing here is an RPC: a process reads and writes the table itself
+ * under the table's lock and wakes waiters through futex words in it. */
+#include "kernel/kernel.h"
+
+#define MAX_PROCS 1024
+#define PID_MAX 4194304
+
+enum { P_FREE, P_ALIVE, P_ZOMBIE };
+
+struct proc_entry {
+	int pid, ppid, pgid, sid;
+	int state;
+	long host_pid;
+	int wstatus;                 /* Linux wait status once a zombie */
+	int nocldwait;               /* SIGCHLD ignored or SA_NOCLDWAIT */
+	uint32_t child_event;        /* futex word: a child changed state */
+	uint32_t vfork_done;         /* futex word: vfork child exec'd or exited */
+	uint64_t pending;            /* signals sent by other processes */
+	struct b_siginfo info[K_NSIG + 1];
+	char comm[16];
+	int64_t start_ns;
+};
+
+struct proctab {
+	struct spinlock lock;
+	int next_pid;
+	struct proc_entry e[MAX_PROCS];
+};
+
+static struct proctab *ptab;
+static struct proc_entry *self;
+
+int proctab_init(void)
+{
+	ptab = shm_zalloc(sizeof(*ptab));
+	if (!ptab)
+		return -ENOMEM;
+	ptab->next_pid = 2;
+	self = &ptab->e[0];
+	self->pid = self->pgid = self->sid = 1;
+	self->state = P_ALIVE;
+	self->host_pid = plat_process_id();
+	return 0;
+}
+
+static int pid_in_use(int pid)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (ptab->e[i].state != P_FREE &&
+		    (ptab->e[i].pid == pid || ptab->e[i].pgid == pid || ptab->e[i].sid == pid))
+			return 1;
+	return 0;
+}
+
+/* A fresh pid (also used for thread ids). Caller holds the lock. */
+static int alloc_pid_locked(void)
+{
+	for (int tries = 0; tries < PID_MAX; tries++) {
+		int pid = ptab->next_pid++;
+		if (ptab->next_pid >= PID_MAX)
+			ptab->next_pid = 2;
+		if (!pid_in_use(pid))
+			return pid;
+	}
+	return -EAGAIN;
+}
+
+int pid_alloc(void)
+{
+	if (!ptab)
+		return 1;
+	spin_lock(&ptab->lock);
+	int pid = alloc_pid_locked();
+	spin_unlock(&ptab->lock);
+	return pid;
+}
+
+static struct proc_entry *find(int pid)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (ptab->e[i].state != P_FREE && ptab->e[i].pid == pid)
+			return &ptab->e[i];
+	return NULL;
+}
+
+static struct proc_entry *free_slot(void)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (ptab->e[i].state == P_FREE)
+			return &ptab->e[i];
+	return NULL;
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+/* In the child: this process is now pid; only the calling thread exists. */
+static void become_child(struct proc_entry *e)
+{
+	struct thread *t = cur_thread();
+	self = e;
+	kproc->pid = e->pid;
+	kproc->ppid = e->ppid;
+	kproc->pgid = e->pgid;
+	kproc->sid = e->sid;
+	kproc->threads = t;
+	kproc->nthreads = 1;
+	kproc->pending = 0;
+	t->next = NULL;
+	t->tid = e->pid;
+	t->pending = 0;
+	t->host_tid = plat_thread_id();
+	e->host_pid = plat_process_id();
+	fd_forked();
+}
+
+long proc_fork(int vfork)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = free_slot();
+	int pid = e ? alloc_pid_locked() : -EAGAIN;
+	if (!e || pid < 0) {
+		spin_unlock(&ptab->lock);
+		return -EAGAIN;
+	}
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	e->ppid = self->pid;
+	e->pgid = self->pgid;
+	e->sid = self->sid;
+	e->state = P_ALIVE;
+	memcpy(e->comm, self->comm, sizeof(e->comm));
+	spin_unlock(&ptab->lock);
+	long host = plat_process_fork();
+	if (host < 0) {
+		spin_lock(&ptab->lock);
+		e->state = P_FREE;
+		spin_unlock(&ptab->lock);
+		return host;
+	}
+	if (host == 0) {
+		become_child(e);
+		return 0;
+	}
+	__atomic_store_n(&e->host_pid, host, __ATOMIC_RELEASE);
+	if (vfork) {
+		/* The parent waits until the child has exec'd or exited. */
+		while (!__atomic_load_n(&e->vfork_done, __ATOMIC_ACQUIRE))
+			kwait_shared(&e->vfork_done, 0);
+	}
+	return pid;
+}
+
+void proc_vfork_release(void)
+{
+	if (!__atomic_load_n(&self->vfork_done, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&self->vfork_done, 1, __ATOMIC_RELEASE);
+		plat_wake_shared(&self->vfork_done, 1);
+	}
+}
+
+/* ---- signals between processes --------------------------------------- */
+
+/* Queue sig for entry e and wake it (host signal to its process). Caller
+ * holds the lock. */
+static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
+{
+	int sig = info->signo;
+	if (e == self) {
+		sig_queue_process(info);
+		return;
+	}
+	if (!(e->pending & (1ULL << (sig - 1))))
+		e->info[sig] = *info;
+	__atomic_or_fetch(&e->pending, 1ULL << (sig - 1), __ATOMIC_SEQ_CST);
+	long host = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
+	if (host > 0)
+		plat_process_signal(host, sig == 9);
+}
+
+static int host_child_ended;
+static void reap_host_children(void);
+
+void proc_note_host_child(void)
+{
+	__atomic_store_n(&host_child_ended, 1, __ATOMIC_RELEASE);
+}
+
+/* Move signals other processes posted for us into our own queue. */
+void proc_absorb_signals(void)
+{
+	if (__atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
+		reap_host_children();
+	if (!self || !__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE))
+		return;
+	spin_lock(&ptab->lock);
+	uint64_t set = self->pending;
+	struct b_siginfo infos[K_NSIG + 1];
+	memcpy(infos, self->info, sizeof(infos));
+	self->pending = 0;
+	spin_unlock(&ptab->lock);
+	while (set) {
+		int sig = __builtin_ctzll(set) + 1;
+		set &= set - 1;
+		sig_queue_process(&infos[sig]);
+	}
+}
+
+static int matches(struct proc_entry *e, int pid)
+{
+	if (e->state != P_ALIVE)
+		return 0;
+	if (pid > 0)
+		return e->pid == pid;
+	if (pid == 0)
+		return e->pgid == self->pgid;
+	if (pid == -1)
+		return e->pid != 1 && e != self;
+	return e->pgid == -pid;
+}
+
+int proc_kill(int pid, int sig, const struct b_siginfo *info)
+{
+	if (sig < 0 || sig > K_NSIG)
+		return -EINVAL;
+	int found = 0;
+	spin_lock(&ptab->lock);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc_entry *e = &ptab->e[i];
+		if (!matches(e, pid))
+			continue;
+		found++;
+		if (sig)
+			post_signal(e, info);
+	}
+	/* kill(-1) also reaches the caller on Linux. */
+	if (pid == -1 && sig && self->pid != 1) {
+		found++;
+		post_signal(self, info);
+	}
+	spin_unlock(&ptab->lock);
+	return found ? 0 : -ESRCH;
+}
+
+/* ---- exit and wait ------------------------------------------------------ */
+
+static void notify_parent(struct proc_entry *e)
+{
+	struct proc_entry *parent = find(e->ppid);
+	if (!parent)
+		return;
+	struct b_siginfo info = { .signo = 17, .pid = e->pid };
+	int code = e->wstatus & 0x7f;
+	info.code = code ? (code == 0x7f ? 5 : (e->wstatus & 0x80 ? 3 : 2)) : 1;
+	info.status = code ? code : (e->wstatus >> 8) & 0xff;
+	if (parent->nocldwait) {
+		e->state = P_FREE; /* nobody will wait: reap now */
+	} else {
+		post_signal(parent, &info);
+	}
+	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_SEQ_CST);
+	plat_wake_shared(&parent->child_event, 0x7fffffff);
+}
+
+/* Orphans go to pid 1, which reaps them. */
+static void reparent_children(void)
+{
+	struct proc_entry *init = find(1);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc_entry *c = &ptab->e[i];
+		if (c->state == P_FREE || c->ppid != self->pid)
+			continue;
+		c->ppid = 1;
+		if (c->state == P_ZOMBIE && init)
+			notify_parent(c);
+	}
+}
+
+/* pid 1 is leaving: every other process of the sandbox goes too. */
+static void kill_everyone(void)
+{
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc_entry *e = &ptab->e[i];
+		if (e != self && e->state == P_ALIVE && e->host_pid > 0)
+			plat_process_signal(e->host_pid, 1);
+	}
+}
+
+_Noreturn void proc_exit(int wstatus)
+{
+	if (self) {
+		proc_vfork_release();
+		spin_lock(&ptab->lock);
+		self->wstatus = wstatus;
+		self->state = P_ZOMBIE;
+		reparent_children();
+		if (self->pid == 1)
+			kill_everyone();
+		else
+			notify_parent(self);
+		spin_unlock(&ptab->lock);
+	}
+	int code = wstatus & 0x7f ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
+	plat_exit(code);
+}
+
+/* A child's host process ended without going through proc_exit (killed
+ * by SIGKILL): mark it as a zombie killed by that signal. */
+static void reap_host_children(void)
+{
+	long host;
+	int status;
+	while ((host = plat_process_reap(&status)) > 0) {
+		spin_lock(&ptab->lock);
+		for (int i = 0; i < MAX_PROCS; i++) {
+			struct proc_entry *e = &ptab->e[i];
+			if (e->state == P_ALIVE && e->host_pid == host) {
+				e->wstatus = status & 0x7f ? (status & 0x7f) : 9;
+				e->state = P_ZOMBIE;
+				notify_parent(e);
+			}
+		}
+		spin_unlock(&ptab->lock);
+	}
+}
+
+static int wait_matches(struct proc_entry *e, int pid)
+{
+	if (e->state == P_FREE || e->ppid != self->pid)
+		return 0;
+	if (pid > 0)
+		return e->pid == pid;
+	if (pid == 0)
+		return e->pgid == self->pgid;
+	if (pid == -1)
+		return 1;
+	return e->pgid == -pid;
+}
+
+/* wait4/waitid: options as Linux (WNOHANG 1, WNOWAIT 0x1000000). Returns
+ * the child's pid with its status, 0 (WNOHANG, none ready), or -errno. */
+int proc_wait(int pid, int options, int *wstatus)
+{
+	for (;;) {
+		reap_host_children();
+		uint32_t seen = __atomic_load_n(&self->child_event, __ATOMIC_ACQUIRE);
+		int any = 0;
+		spin_lock(&ptab->lock);
+		for (int i = 0; i < MAX_PROCS; i++) {
+			struct proc_entry *e = &ptab->e[i];
+			if (!wait_matches(e, pid))
+				continue;
+			any = 1;
+			if (e->state != P_ZOMBIE)
+				continue;
+			int found = e->pid;
+			*wstatus = e->wstatus;
+			if (!(options & 0x1000000))
+				e->state = P_FREE;
+			spin_unlock(&ptab->lock);
+			return found;
+		}
+		spin_unlock(&ptab->lock);
+		if (!any)
+			return -ECHILD;
+		if (options & 1)
+			return 0;
+		if (kwait_shared(&self->child_event, seen) == -EINTR)
+			return -EINTR;
+	}
+}
+
+/* ---- groups and sessions ------------------------------------------------- */
+
+int proc_getpgid(int pid)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = pid ? find(pid) : self;
+	int r = e ? e->pgid : -ESRCH;
+	spin_unlock(&ptab->lock);
+	return r;
+}
+
+int proc_getsid(int pid)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = pid ? find(pid) : self;
+	int r = e ? e->sid : -ESRCH;
+	spin_unlock(&ptab->lock);
+	return r;
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = pid ? find(pid) : self;
+	int r = 0;
+	if (!e || (e != self && e->ppid != self->pid))
+		r = -ESRCH;
+	else if (e->sid != self->sid || e->pid == e->sid)
+		r = -EPERM;
+	else {
+		int target = pgid ? pgid : e->pid;
+		int ok = target == e->pid;
+		for (int i = 0; i < MAX_PROCS && !ok; i++)
+			ok = ptab->e[i].state != P_FREE && ptab->e[i].pgid == target &&
+			     ptab->e[i].sid == self->sid;
+		if (!ok)
+			r = -EPERM;
+		else
+			e->pgid = target;
+	}
+	spin_unlock(&ptab->lock);
+	if (r == 0 && e == self)
+		kproc->pgid = self->pgid;
+	return r;
+}
+
+int proc_setsid(void)
+{
+	spin_lock(&ptab->lock);
+	int r = -EPERM;
+	int leader = 0;
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (ptab->e[i].state != P_FREE && ptab->e[i].pgid == self->pid)
+			leader = 1;
+	if (!leader) {
+		self->sid = self->pgid = self->pid;
+		r = self->pid;
+	}
+	spin_unlock(&ptab->lock);
+	if (r > 0)
+		kproc->sid = kproc->pgid = r;
+	return r;
+}
+
+/* SIGCHLD ignored or SA_NOCLDWAIT: children are reaped automatically. */
+void proc_set_nocldwait(int on)
+{
+	if (self)
+		self->nocldwait = on;
+}
+
+void proc_set_comm(const char *name)
+{
+	if (self)
+		strlcpy(self->comm, name, sizeof(self->comm));
+}
+
+/* For /proc and ps: calls fn for every live process. */
+void proc_each(void (*fn)(int pid, int ppid, int pgid, int sid, int zombie, const char *comm, void *ctx),
+	       void *ctx)
+{
+	struct proc_entry copy[64];
+	int n = 0;
+	spin_lock(&ptab->lock);
+	for (int i = 0; i < MAX_PROCS && n < 64; i++)
+		if (ptab->e[i].state != P_FREE)
+			copy[n++] = ptab->e[i];
+	spin_unlock(&ptab->lock);
+	for (int i = 0; i < n; i++)
+		fn(copy[i].pid, copy[i].ppid, copy[i].pgid, copy[i].sid, copy[i].state == P_ZOMBIE,
+		   copy[i].comm, ctx);
+}

@@ -1,0 +1,412 @@
+#!/bin/bash
+# tests/cli/run.sh [BENTO] — tests of the front end (default build/bento).
+#
+# None of them needs a working bento-sandbox: the sandbox argv is checked
+# with BENTO_PRINT_ARGV=1, the supervisor and the confinement with a fake
+# sandbox (tests/cli/fake_sandbox.c, via BENTO_SANDBOX), and the Landlock
+# policy natively with tests/cli/landlock_probe.c. When run as root, the
+# main cases are repeated as an unprivileged user (setpriv, uid 65534).
+#
+# Prints "PASS cli/NAME" or "FAIL cli/NAME: reason" per case ("SKIP ..." for
+# what this host cannot test) and "N passed, M failed"; exits 0 iff none
+# failed.
+set -u
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BENTO=$(readlink -f "${1:-$ROOT/build/bento}")
+CC=${CC:-cc}
+HELPERS=$ROOT/build/tests/cli
+FAKE=$HELPERS/fake-sandbox
+PROBE=$HELPERS/landlock_probe
+WORK=$(mktemp -d /tmp/bento-cli-test.XXXXXX)
+chmod 755 "$WORK"	# the unprivileged cases use it too
+TAG=bentoclitest$$
+passed=0 failed=0
+
+cleanup() {
+	[ "$BASHPID" = $$ ] || return	# only the main shell, never a subshell
+	pkill -KILL -f "$TAG" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { echo "PASS cli/$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL cli/$1: $2"; failed=$((failed + 1)); }
+skip() { echo "SKIP cli/$1: $2"; }
+
+# check NAME WANT GOT: passes when the two strings are equal.
+check() {
+	if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "want [$2], got [$3]"; fi
+}
+
+# run_status CMD...: runs CMD with output discarded, echoes its status.
+run_status() { "$@" >/dev/null 2>&1; echo $?; }
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	ASUSER=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+else
+	ASUSER=()
+fi
+
+build_helpers() {
+	mkdir -p "$HELPERS" || return 1
+	$CC -std=c11 -Wall -Wextra -Werror -O2 -static \
+		"$ROOT/tests/cli/fake_sandbox.c" -o "$FAKE" || return 1
+	$CC -std=c11 -Wall -Wextra -Werror -O2 -I"$ROOT/include" -I"$ROOT/src" \
+		-D_GNU_SOURCE "$ROOT/tests/cli/landlock_probe.c" \
+		"$ROOT/src/cli/landlock.c" "$ROOT/src/cli/policy.c" -o "$PROBE"
+}
+
+# --- command line ----------------------------------------------------------
+
+# usage_error NAME ARGS...: bento ARGS must exit 2 with one stderr line.
+usage_error() {
+	local name=$1 err status
+	shift
+	err=$("$BENTO" "$@" 2>&1 >/dev/null)
+	status=$?
+	if [ $status != 2 ]; then
+		fail "$name" "status $status, want 2"
+	elif [ "$(printf '%s\n' "$err" | wc -l)" != 1 ] || [[ $err != bento:* ]]; then
+		fail "$name" "want one 'bento: ...' line, got [$err]"
+	else
+		pass "$name"
+	fi
+}
+
+test_command_line() {
+	local out
+	out=$("$BENTO" --help); check help "0 yes" "$? $([[ $out == *usage* ]] && echo yes)"
+	out=$("$BENTO" run --help)
+	check run-help "0 yes" "$? $([[ $out == *--mount* ]] && echo yes)"
+	check unknown-option-message "bento: unknown option '--x'" \
+		"$("$BENTO" run --x true 2>&1)"
+	usage_error unknown-option run --x true
+	usage_error unknown-command frobnicate
+	check no-command 2 "$(run_status "$BENTO")"
+	usage_error mount-missing-colon run --mount /etc true
+	usage_error mount-relative-guest run --mount /etc:etc true
+	usage_error mount-dotdot-guest run --mount /etc:/a/../b true
+	usage_error mount-missing-host run --mount /nonexistent-$TAG:/x true
+	usage_error mount-bad-mode run --mount /etc:/x:rx true
+	usage_error mount-empty-host run --mount :/x true
+	usage_error missing-program run
+	usage_error missing-program-after-options run --trace --cwd /
+	usage_error missing-value run --mount
+	usage_error flag-with-value run --trace=1 true
+	usage_error bad-net run --net wifi true
+	usage_error bad-timeout run --timeout soon true
+	usage_error negative-timeout run --timeout -1 true
+	usage_error bad-env run --env NOEQUALS true
+	usage_error relative-cwd run --cwd tmp true
+	usage_error root-not-dir run --root /etc/passwd true
+	BENTO_SANDBOX=/nonexistent-$TAG "$BENTO" run true 2>/dev/null
+	check missing-sandbox 125 $?
+}
+
+# --- the sandbox argv -------------------------------------------------------
+
+# argv ARGS...: the sandbox argv for `bento run ARGS` on one line, with
+# descriptor numbers as FD.
+argv() {
+	BENTO_PRINT_ARGV=1 BENTO_SANDBOX=SB "${RUN_AS[@]}" "$BENTO" run "$@" |
+		sed -E 's/^[0-9]+:/FD:/' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# The default system part of the argv, as this host's directories are.
+system_entries() {
+	local d
+	for d in /usr /bin /sbin /lib /lib64 /lib32 /libx32 /etc; do
+		if [ -L $d ]; then
+			printf ' --symlink %s:%s' $d "$(readlink $d)"
+		elif [ -d $d ]; then
+			printf ' --mount FD:%s:ro' $d
+		fi
+	done
+}
+
+system_hides() {
+	local h
+	printf ' --hide %s' /etc/shadow /etc/shadow- /etc/gshadow /etc/gshadow- \
+		/etc/ssl/private
+	for h in /etc/ssh/ssh_host_*_key; do
+		[ -e "$h" ] && printf ' --hide %s' "$h"
+	done
+}
+
+# The --net the sandbox should be told under BENTO's confinement.
+private_net() {
+	if "${RUN_AS[@]}" unshare -U -n true 2>/dev/null ||
+	   "${RUN_AS[@]}" unshare -n true 2>/dev/null; then
+		echo loopback
+	else
+		echo none
+	fi
+}
+
+test_argv() {
+	local p=$1 net sys hides dir=$WORK/root
+	net=$(private_net) sys=$(system_entries) hides=$(system_hides)
+	mkdir -p "$dir"
+	check "${p}argv-default" "SB --net $net --cwd /$sys --tmpfs /tmp$hides -- ls -l /" \
+		"$(argv ls -l /)"
+	check "${p}argv-dashdash" "SB --net $net --cwd /$sys --tmpfs /tmp$hides -- --help x" \
+		"$(argv -- --help x)"
+	check "${p}argv-user-entries" \
+		"SB --net $net --cwd /home$sys --tmpfs /tmp --mount FD:/home:rw --tmpfs /var/tmp --mount FD:/data:ro$hides -- p" \
+		"$(argv --mount /etc:/home:rw --tmpfs /var/tmp/ --mount=/usr:/data:ro --cwd //home/. p)"
+	check "${p}argv-flags" \
+		"SB --trace --no-rewrite --net host --cwd /$sys --tmpfs /tmp$hides -- p" \
+		"$(argv --no-rewrite --net host --trace p)"
+	check "${p}argv-root" \
+		"SB --net $net --cwd / --mount FD:/:ro --tmpfs /tmp --mount FD:/etc/hostname:ro -- p" \
+		"$(argv --root "$dir" --mount /etc/hostname:/etc/hostname p)"
+	check "${p}argv-root-rw" "SB --net $net --cwd / --mount FD:/:rw --tmpfs /tmp -- p" \
+		"$(argv --root "$dir:rw" p)"
+	# A later entry at the same path replaces the earlier one.
+	check "${p}argv-replace" \
+		"SB --net $net --cwd /${sys/ --mount FD:\/etc:ro/} --tmpfs /tmp --mount FD:/etc:rw$hides -- p" \
+		"$(argv --tmpfs /tmp --mount /etc:/etc:rw p)"
+	# Mounting something exactly at a hidden path un-hides it.
+	check "${p}argv-unhide" \
+		"SB --net $net --cwd /$sys --tmpfs /tmp --mount FD:/etc/shadow:ro${hides/ --hide \/etc\/shadow / } -- p" \
+		"$(argv --mount /etc/hostname:/etc/shadow p)"
+	check "${p}argv-no-namespaces" "SB --net none --cwd /$sys --tmpfs /tmp$hides -- p" \
+		"$(BENTO_NO_NAMESPACES=1 argv p)"
+	check "${p}argv-sandbox-path" "$(dirname "$BENTO")/bento-sandbox" \
+		"$(BENTO_PRINT_ARGV=1 "${RUN_AS[@]}" "$BENTO" run p | head -1)"
+}
+
+# --- Landlock, natively ----------------------------------------------------
+
+# make_probe_tree DIR: the files landlock_probe expects.
+make_probe_tree() {
+	mkdir -p "$1"/rw "$1"/ro/secret "$1"/ro/secretdir "$1"/ro/covered \
+		"$1"/rwh/locked "$1"/rwh/work
+	echo plain >"$1"/ro/plain
+	echo key >"$1"/ro/secret/key
+	echo other >"$1"/ro/secret/other
+	echo file >"$1"/ro/secretdir/file
+	echo file >"$1"/ro/covered/file
+	echo hidden >"$1"/rwh/locked/hidden
+	echo other >"$1"/rwh/locked/other
+	chmod 755 "$1"
+}
+
+# probe PREFIX [cover]: runs landlock_probe, one PASS/FAIL per check.
+probe() {
+	local p=$1 tree=$WORK/probe-$1${2:-} out status line
+	shift
+	make_probe_tree "$tree"
+	[ ${#RUN_AS[@]} -gt 0 ] && chown -R 65534:65534 "$tree"/*
+	out=$("${RUN_AS[@]}" "$PROBE" "$tree/rw" "$tree/ro" "$tree/rwh" "$@" 2>&1)
+	status=$?
+	if [ $status = 2 ]; then
+		fail "${p}landlock-probe" "could not run: $out"
+		return
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "${p}landlock/${line#ok }" ;;
+		"not ok "*) line=${line#not ok }
+			fail "${p}landlock/${line%%:*}" "${line#*: }" ;;
+		"skip "*) line=${line#skip }
+			skip "${p}landlock/${line%%:*}" "${line#*: }" ;;
+		esac
+	done <<<"$out"
+}
+
+# --- the supervisor and the confinement, with the fake sandbox -------------
+
+# fake ARGS...: bento run ARGS with the fake sandbox.
+fake() { BENTO_SANDBOX=$FAKE "${RUN_AS[@]}" "$BENTO" run "$@"; }
+
+# left TAG: the processes still running with TAG in their command line.
+left() { pgrep -f "$1" | tr '\n' ' '; }
+
+# wait_ready FILE: waits (up to 5 s) until the fake printed "ready".
+wait_ready() {
+	for _ in $(seq 50); do
+		grep -q ready "$1" 2>/dev/null && return
+		sleep 0.1
+	done
+}
+
+# relay NAME SIGNAL WANT [ENV]: sends SIGNAL to bento; the fake's status.
+relay() {
+	local out=$WORK/relay-$1 pid status
+	(exec env ${4:-} BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run \
+		trap >"$out") &
+	pid=$!
+	wait_ready "$out"
+	kill -"$2" $pid
+	wait $pid
+	status=$?
+	check "$1" "$3" $status
+}
+
+test_supervisor() {
+	local p=$1 ns tag t0 t1 out pid
+	for ns in 0 1; do
+		local q=$p
+		[ $ns = 1 ] && q=${p}nons-
+		export BENTO_NO_NAMESPACES=$ns
+		check "${q}status-7" 7 "$(run_status fake exit 7)"
+		check "${q}status-0" 0 "$(run_status fake exit 0)"
+		check "${q}killed-by-sigterm" 143 "$(run_status fake term)"
+		check "${q}killed-by-sigsegv" 139 "$(run_status fake segv)"
+		tag=${TAG}t$ns
+		t0=$(date +%s%N)
+		check "${q}timeout-status" 124 "$(run_status fake --timeout 1 sleep 30 "$tag")"
+		t1=$(date +%s%N)
+		check "${q}timeout-duration" yes \
+			"$([ $(((t1 - t0) / 1000000)) -lt 3000 ] && echo yes)"
+		check "${q}timeout-nothing-left" "" "$(left "$tag")"
+		tag=${TAG}o$ns
+		check "${q}orphan-status" 0 "$(run_status fake orphan 30 "$tag")"
+		sleep 0.2
+		check "${q}orphan-killed" "" "$(left "$tag")"
+		relay "${q}relay-sigterm" TERM 42 BENTO_NO_NAMESPACES=$ns
+		relay "${q}relay-sigusr1" USR1 43 BENTO_NO_NAMESPACES=$ns
+		out=$WORK/int$ns
+		# $! must be bento itself, not a subshell: hence the exec.
+		(exec env BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run \
+			count-int >"$out") &
+		pid=$!
+		wait_ready "$out"
+		kill -INT $pid
+		wait $pid
+		check "${q}relay-sigint-once" "sigint=1" "$(tail -1 "$out")"
+		tag=${TAG}k$ns
+		(exec env BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run \
+			sleep 30 "$tag") &
+		pid=$!
+		sleep 0.5
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		sleep 0.3
+		check "${q}dies-with-supervisor" "" "$(left "$tag")"
+	done
+	unset BENTO_NO_NAMESPACES
+	test_ctrl_c "$p"
+}
+
+# Ctrl-C on a terminal reaches bento, its relays and the sandbox alike (one
+# process group): the sandbox must see it once, not once per relay.
+test_ctrl_c() {
+	local p=$1 ns got
+	if ! command -v python3 >/dev/null; then
+		skip "${p}ctrl-c-once" "no python3 for a pseudo-terminal"
+		return
+	fi
+	for ns in 0 1; do
+		got=$(BENTO_NO_NAMESPACES=$ns BENTO_SANDBOX=$FAKE python3 - \
+			"${RUN_AS[@]}" "$BENTO" run count-int <<-'EOF'
+		import os, pty, select, sys, time
+		pid, fd = pty.fork()
+		if pid == 0:
+		    os.execvp(sys.argv[1], sys.argv[1:])
+		buf = b""
+		def until(token, seconds):
+		    global buf
+		    end = time.time() + seconds
+		    while token not in buf and time.time() < end:
+		        if select.select([fd], [], [], 0.1)[0]:
+		            try:
+		                buf += os.read(fd, 1024)
+		            except OSError:
+		                break
+		until(b"ready", 10)
+		os.write(fd, b"\x03")
+		until(b"sigint=", 10)
+		until(b"\n", 2)
+		os.waitpid(pid, 0)
+		out = buf.decode(errors="replace")
+		print(out[out.find("sigint="):].strip())
+		EOF
+		)
+		check "${p}ctrl-c-once$([ $ns = 1 ] && echo -nons)" "sigint=1" "$got"
+	done
+}
+
+test_confined() {
+	local p=$1 uid fds mounts
+	check "${p}confined-shadow" "/etc/shadow EACCES" "$(fake open /etc/shadow)"
+	check "${p}confined-passwd" "/etc/passwd ok" "$(fake open /etc/passwd)"
+	check "${p}confined-root" "/root EACCES" "$(fake open /root)"
+	check "${p}confined-exec" "exec EACCES" "$(fake exec /bin/true)"
+	check "${p}confined-host-proc-dev" "/proc/self/maps EACCES /dev/urandom EACCES" \
+		"$(fake open /proc/self/maps /dev/urandom | tr '\n' ' ' | sed 's/ $//')"
+	check "${p}confined-memfd" "memfd ok" "$(fake memfd)"
+	# Host files the way bento-sandbox reaches them: beneath a mount's fd.
+	check "${p}mount-openat2" "$(head -1 /etc/passwd)" "$(fake readat /etc passwd)"
+	check "${p}mount-openat2-hidden" EACCES "$(fake readat /etc shadow)"
+	check "${p}file-mount-reopen" "$(head -1 /etc/hostname)" \
+		"$(fake --mount /etc/hostname:/h readat /h .)"
+	check "${p}covered-hidden-file" EACCES \
+		"$(fake --mount /etc/hostname:/etc/shadow readat /etc shadow)"
+	# --root /: the sandbox serves /dev, /proc and /tmp; the host's stay shut.
+	check "${p}root-readable" "$(head -1 /etc/hostname)" \
+		"$(fake --root / readat / etc/hostname)"
+	check "${p}root-host-dev" EACCES "$(fake --root / readat / dev/zero)"
+	check "${p}root-host-proc" EACCES "$(fake --root / readat / proc/version)"
+	echo visible >"$WORK/tmpfile"
+	chmod 644 "$WORK/tmpfile"
+	check "${p}root-host-tmp" EACCES "$(fake --root / readat / "${WORK#/}/tmpfile")"
+	uid=$("${RUN_AS[@]}" id -u)
+	if "${RUN_AS[@]}" unshare -U -p -f true 2>/dev/null || [ "$uid" = 0 ]; then
+		check "${p}pid-1" "pid=1 uid=$uid" "$(fake id | cut -d' ' -f1-2)"
+	else
+		skip "${p}pid-1" "no pid namespace for this user"
+	fi
+	check "${p}nons-ids" "uid=$uid" "$(BENTO_NO_NAMESPACES=1 fake id | cut -d' ' -f2)"
+	# A descriptor bento's caller leaked must not reach the sandbox.
+	out=$(fake fds 7</etc/hostname)
+	fds=$(sed -n 's/^fds //p' <<<"$out")
+	mounts=$(sed -n 's/^mounts //p' <<<"$out")
+	check "${p}fds-only-mounts" "0 1 2 $mounts" "$fds"
+	# bento-sandbox found next to bento, and an empty environment passed on.
+	mkdir -p "$WORK/bin"
+	cp "$BENTO" "$WORK/bin/bento" && cp "$FAKE" "$WORK/bin/bento-sandbox"
+	check "${p}sandbox-next-to-bento" "pid" \
+		"$(env -i "${RUN_AS[@]}" "$WORK/bin/bento" run id | cut -c1-3)"
+	check "${p}env-empty" "0:" \
+		"$(out=$(env -i "${RUN_AS[@]}" "$WORK/bin/bento" run env); echo "$?:$out")"
+	check "${p}env" "$(printf 'PATH=/usr/bin:/bin\nHOME=/g\nBENTO_SANDBOX=%s\nNEW=a=b' "$FAKE")" \
+		"$(env -i PATH=/usr/bin:/bin HOME=/h BENTO_SANDBOX=$FAKE \
+			"${RUN_AS[@]}" "$BENTO" run --env HOME=/g --env NEW=a=b env)"
+}
+
+# --- main --------------------------------------------------------------------
+
+if [ ! -x "$BENTO" ]; then
+	echo "FAIL cli/setup: no executable $BENTO"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if ! build_helpers; then
+	echo "FAIL cli/setup: cannot build the test helpers"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+RUN_AS=()
+test_command_line
+test_argv ""
+probe ""
+probe "" cover
+test_supervisor ""
+test_confined ""
+if [ ${#ASUSER[@]} -gt 0 ]; then
+	RUN_AS=("${ASUSER[@]}")
+	test_argv unpriv-
+	probe unpriv-
+	test_supervisor unpriv-
+	test_confined unpriv-
+else
+	skip unpriv "not root: the cases above ran unprivileged already"
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,55 @@
+// guest.h: helpers shared by the guest tests. Everything a test prints must
+// be deterministic, so results are printed as "ok", errno names or yes/no.
+#ifndef GUEST_H
+#define GUEST_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+
+#define YN(c) ((c) ? "yes" : "no")
+
+// The errno name ("ENOENT"), never the message text.
+static inline const char *ename(int e)
+{
+	const char *n = strerrorname_np(e);
+	return n ? n : "E?";
+}
+
+// Prints "LABEL: ok" if rc >= 0, else "LABEL: ENAME" (errno). Returns rc.
+static inline long say(const char *label, long rc)
+{
+	if (rc >= 0)
+		printf("%s: ok\n", label);
+	else
+		printf("%s: %s\n", label, ename(errno));
+	return rc;
+}
+
+static inline int guest_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+// Removes PATH and everything below it, quietly: leftovers of an earlier,
+// interrupted run must not change what a test prints.
+static inline void rm_tree(const char *path)
+{
+	nftw(path, guest_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+// Line-buffered stdout, so output survives a death by signal and
+// interleaves correctly with raw write(1, ...).
+__attribute__((constructor)) static void guest_stdout_setup(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+#endif
