@@ -243,6 +243,10 @@ void vm_note(uintptr_t start, size_t len, int prot, int flags, const char *name,
 size_t vm_format_maps(char *buf, size_t n);
 /* Is [addr, addr+len) free of bento's own memory? */
 int vm_guest_range_ok(uintptr_t addr, size_t len);
+/* Protection of the guest mapping holding addr, or -1 if none. */
+int vm_prot_at(uintptr_t addr);
+/* Number of threads of the calling process. */
+int proc_thread_count(void);
 /* Is every page of [addr, addr+len) part of a guest mapping? */
 int vm_is_mapped(uintptr_t addr, size_t len);
 /* Bento memory that guest mappings may not replace. */
@@ -325,7 +329,11 @@ void proc_vfork_release(void);
 /* Leave with a Linux wait status (code << 8, or the killing signal). */
 _Noreturn void proc_exit(int wstatus);
 /* wait4-style: pid selector, options (WNOHANG 1, WNOWAIT 0x1000000). */
-int proc_wait(int pid, int options, int *wstatus);
+int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns);
+/* The parent's pid as the table says now (orphans get a new one). */
+int proc_parent(void);
+/* PR_SET_CHILD_SUBREAPER (set 0/1) / GET (set -1): returns the flag. */
+int proc_subreaper(int set);
 /* Send sig to pid (>0), the caller's group (0), everyone (-1) or a group
  * (<-1). */
 int proc_kill(int pid, int sig, const struct b_siginfo *info);

@@ -158,6 +158,8 @@ int plat_file_ioctl(int fd, unsigned long req, void *arg);
  * fl in Linux struct flock layout) and flock(2). */
 int plat_file_lock(int fd, int cmd, void *fl);
 int plat_file_flock(int fd, int op);
+/* Set O_APPEND / O_NONBLOCK (F_SETFL) on a host handle. */
+int plat_file_set_flags(int fd, int flags);
 /* Wait for readiness of host handles (poll(2) events). */
 int plat_file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout);
 /* Anonymous in-memory file (memfd) backing tmpfs files. */

@@ -7,7 +7,7 @@
  * mount as a whole: its entries are granted one by one, the hidden one
  * skipped, descending only into the directories that lead to a hidden path.
  * The same goes for a path where another entry of the mount table sits
- * (--tmpfs /tmp inside --root DIR), and for /dev and /proc, which the
+ * (the /tmp tmpfs inside --root DIR), and for /dev and /proc, which the
  * sandbox serves itself: the guest sees those, so the mount's own files
  * there are not granted.
  */
@@ -285,6 +285,13 @@ static int grant_mount(struct ruleset *rs, const struct entry *e)
 		return fail(rs, "landlock: %s is not open", e->guest);
 	if (is_hidden(rs->p, e->guest))
 		return 0;
+	/*
+	 * A tmpfs's scratch directory is new and empty: nothing of the host's
+	 * lies beneath it to skip, and granting it entry by entry would leave
+	 * it unwritable (a /tmp with a mount or a hide beneath it).
+	 */
+	if (e->scratch)
+		return add_rule(rs, e->fd, rights, e->guest);
 	if (e->is_dir && skips_beneath(rs->p, e->guest))
 		return grant_except(rs, e->fd, e->guest, rights);
 	return add_rule(rs, e->fd, rights, e->guest);

@@ -21,7 +21,9 @@ int landlock_abi(void);
  * executes, to the policy p (after policy_open()):
  *  - beneath each read-only mount: read files, list directories;
  *  - beneath each read-write mount: also write, create, remove, rename,
- *    truncate; never execute;
+ *    truncate; never execute. A tmpfs is such a mount of its scratch
+ *    directory (policy_make_scratch()), granted as a whole; a tmpfs entry
+ *    not yet made one gets nothing;
  *  - a hidden path (p->hides) gets nothing, nor does a path where another
  *    entry of the table sits, nor /dev and /proc (the sandbox serves its
  *    own): the mount above it is granted entry by entry instead of as a

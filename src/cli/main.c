@@ -325,17 +325,11 @@ static int open_sandbox(struct run *r)
 	return -1;
 }
 
-/* Prepares, forks the sandbox and supervises it. Returns the exit status. */
-static int launch(struct run *r)
+/* Forks the sandbox and supervises it. Returns the exit status. */
+static int supervise(struct run *r)
 {
 	pid_t pid;
 
-	if (open_sandbox(r) < 0)
-		return BENTO_EXIT_INTERNAL;
-	if (policy_open(&r->policy) < 0) {
-		fprintf(stderr, "bento: %s\n", r->policy.err);
-		return BENTO_EXIT_INTERNAL;
-	}
 	if (supervisor_become_subreaper() < 0)
 		cli_debug("cannot become a subreaper: %s", strerror(errno));
 	r->supervisor = getpid();
@@ -347,7 +341,35 @@ static int launch(struct run *r)
 	}
 	if (pid == 0)
 		_exit(run_child(r));
+	/* Returns once the sandbox and every process it left are gone. */
 	return supervisor_wait(pid, r->timeout, true);
+}
+
+/*
+ * Prepares, runs the sandbox, and cleans up. Returns the exit status.
+ * From the first scratch directory on, every way out passes through
+ * policy_remove_scratch(): the signals that could end bento are held
+ * (and relayed once the sandbox runs), the sandbox's end, its death by a
+ * signal and --timeout all return from supervise(), and nothing in
+ * between exits. Only SIGKILL of bento leaves them behind.
+ */
+static int launch(struct run *r)
+{
+	int status;
+
+	if (open_sandbox(r) < 0)
+		return BENTO_EXIT_INTERNAL;
+	supervisor_hold_signals();
+	if (policy_make_scratch(&r->policy) < 0 ||
+	    policy_open(&r->policy) < 0) {
+		fprintf(stderr, "bento: %s\n", r->policy.err);
+		status = BENTO_EXIT_INTERNAL;
+	} else {
+		status = supervise(r);
+	}
+	if (policy_remove_scratch(&r->policy) < 0)
+		fprintf(stderr, "bento: %s\n", r->policy.err);
+	return status;
 }
 
 /* True when environment variable name is set to neither "" nor "0". */

@@ -7,6 +7,7 @@
 #include "cli/policy.h"
 
 #include "cli/cli.h"
+#include "cli/scratch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -105,6 +106,11 @@ void policy_init(struct policy *p)
 
 static void entry_free(struct entry *e)
 {
+	if (e->scratch) {
+		char ignored[8];
+		scratch_remove(e->scratch, ignored, sizeof ignored);
+		free(e->scratch);
+	}
 	if (e->fd >= 0)
 		close(e->fd);
 	free(e->guest);
@@ -488,11 +494,52 @@ int policy_finish(struct policy *p, char *const envp[])
 	return 0;
 }
 
+int policy_make_scratch(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_entries; i++) {
+		struct entry *e = &p->entries[i];
+		struct scratch *s;
+
+		if (e->kind != ENTRY_TMPFS)
+			continue;
+		s = xrealloc(NULL, sizeof *s);
+		if (scratch_create(s, e->guest, p->err, sizeof p->err) < 0) {
+			free(s);
+			return -1;
+		}
+		cli_debug("tmpfs %s: %s", e->guest, s->dir);
+		e->kind = ENTRY_MOUNT;
+		e->scratch = s;
+		e->host = xstrdup(s->dir);
+		e->rw = true;
+		e->is_dir = true;
+	}
+	return 0;
+}
+
+int policy_remove_scratch(struct policy *p)
+{
+	char err[sizeof p->err];
+	int rc = 0;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		struct scratch *s = p->entries[i].scratch;
+
+		if (!s || scratch_remove(s, err, sizeof err) == 0)
+			continue;
+		if (rc == 0)
+			memcpy(p->err, err, sizeof err);
+		rc = -1;
+	}
+	return rc;
+}
+
 int policy_open(struct policy *p)
 {
 	for (size_t i = 0; i < p->n_entries; i++) {
 		struct entry *e = &p->entries[i];
-		int flags = O_PATH | (e->is_dir ? O_DIRECTORY : 0);
+		int flags = O_PATH | (e->is_dir ? O_DIRECTORY : 0) |
+			    (e->scratch ? O_NOFOLLOW : 0);
 
 		if (e->kind != ENTRY_MOUNT || e->fd >= 0)
 			continue;
@@ -528,6 +575,7 @@ static void push_entry(struct strv *av, const struct entry *e)
 		strv_pushf(av, "%d:%s:%s", e->fd, e->guest, e->rw ? "rw" : "ro");
 		break;
 	case ENTRY_TMPFS:
+		/* Only when policy_make_scratch() was not called (bento calls it). */
 		strv_push(av, "--tmpfs");
 		strv_push(av, e->guest);
 		break;

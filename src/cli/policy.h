@@ -26,7 +26,12 @@ enum entry_kind {
 	ENTRY_SYMLINK,	/* a symbolic link the sandbox creates in its tree */
 };
 
-/* One line of the guest mount table. */
+struct scratch;
+
+/*
+ * One line of the guest mount table. A TMPFS entry becomes a MOUNT of a
+ * fresh host directory in policy_make_scratch(): then scratch is set.
+ */
 struct entry {
 	enum entry_kind kind;
 	char *guest;	/* normalized absolute guest path */
@@ -35,6 +40,7 @@ struct entry {
 	bool is_dir;	/* MOUNT: the host path is a directory */
 	bool user;	/* came from the command line, not from the defaults */
 	int fd;		/* MOUNT: descriptor from policy_open(), else -1 */
+	struct scratch *scratch;	/* MOUNT made from a TMPFS, else NULL */
 };
 
 enum net_mode {
@@ -69,7 +75,11 @@ struct policy {
 /* Makes an empty policy: no entries, cwd "/", --net none. */
 void policy_init(struct policy *p);
 
-/* Closes the policy's descriptors and frees everything it owns. */
+/*
+ * Closes the policy's descriptors and frees everything it owns, removing
+ * (as a safety net, silently) any scratch directory still there when
+ * called by the process that made it.
+ */
 void policy_free(struct policy *p);
 
 /*
@@ -107,6 +117,26 @@ int policy_add_hide(struct policy *p, const char *guest);
  * environment from envp plus the --env overrides. Call once.
  */
 int policy_finish(struct policy *p, char *const envp[]);
+
+/*
+ * Gives each TMPFS entry its host directory (scratch.h: on /dev/shm, mode
+ * 01777 for /tmp): the entry becomes a read-write MOUNT of it, keeping its
+ * place in the table (policy_open() opens it with the others). Call after
+ * policy_finish(), in the process that will remove them with
+ * policy_remove_scratch(); with signals that would end it held, so that
+ * nothing can stop it between the two. On failure the directories made so
+ * far stay recorded for policy_remove_scratch().
+ */
+int policy_make_scratch(struct policy *p);
+
+/*
+ * Removes the directories policy_make_scratch() made, with everything in
+ * them (never following a symlink), in the process that made them; in
+ * any other (a forked child) it does nothing. Returns 0, or -1 with the
+ * first reason in p->err when something stayed behind. The entries keep
+ * their descriptors until policy_free().
+ */
+int policy_remove_scratch(struct policy *p);
 
 /*
  * Opens a descriptor for each MOUNT entry (O_PATH|O_DIRECTORY for a

@@ -45,6 +45,23 @@ static void waited_signals(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 }
 
+/* The caller's mask before supervisor_hold_signals(), for the child. */
+static sigset_t saved_mask;
+static bool holding;
+
+void supervisor_hold_signals(void)
+{
+	sigset_t set;
+
+	if (holding)
+		return;
+	waited_signals(&set);
+	/* Not waited for, just kept from killing us: see supervisor.h. */
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, &saved_mask);
+	holding = true;
+}
+
 int supervisor_become_subreaper(void)
 {
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -53,16 +70,16 @@ int supervisor_become_subreaper(void)
 pid_t supervisor_fork(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t set, old;
 	pid_t pid;
 
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, NULL);
-	waited_signals(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	supervisor_hold_signals();
 	pid = fork();
-	if (pid <= 0)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		holding = false;
+	}
 	return pid;
 }
 

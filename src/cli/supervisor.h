@@ -23,11 +23,22 @@
 int supervisor_become_subreaper(void);
 
 /*
- * Forks, as fork() returns. In the parent the relayed signals and SIGCHLD
- * are left blocked for supervisor_wait(); in the child the signal mask is
- * the one the caller had, so nothing is lost or changed for the program
- * the child executes. SIGCHLD gets its default disposition in both, since
- * an inherited SIG_IGN would make the kernel reap the child for us.
+ * Blocks the relayed signals, SIGCHLD and SIGPIPE from now on, so that
+ * none of them can end the caller: call it before making anything that
+ * must be cleaned up when the sandbox is gone (the scratch directories).
+ * A relayed signal that arrives before the fork stays pending and is
+ * relayed to the child by supervisor_wait(). Remembers the mask it
+ * replaced for supervisor_fork()'s child. Idempotent.
+ */
+void supervisor_hold_signals(void);
+
+/*
+ * Forks, as fork() returns. In the parent the signals of
+ * supervisor_hold_signals() are (or stay) blocked for supervisor_wait();
+ * in the child the signal mask is the one the caller had before holding,
+ * so nothing is lost or changed for the program the child executes.
+ * SIGCHLD gets its default disposition in both, since an inherited
+ * SIG_IGN would make the kernel reap the child for us.
  */
 pid_t supervisor_fork(void);
 

@@ -7,6 +7,7 @@
  * Also home of file_reopen(), the open file description that stands for
  * another one (/dev/tty, /proc/self/fd/N of a pipe). */
 #include "kernel/kernel.h"
+#include "lib/fmt.h"
 
 #define DT_DIR 4
 #define DT_CHR 2
@@ -35,6 +36,8 @@ struct devfs {
 static const struct file_ops null_ops, zero_ops, full_ops, random_ops, tty_ops;
 
 static const struct dev_ent dev_root = { "", K_S_IFDIR | 0755, 0, NULL, NULL };
+/* Stands for any name inside /dev/pts; pts_lookup decides. */
+static const struct dev_ent pts_ent = { "", K_S_IFCHR | 0620, 0, NULL, NULL };
 
 static const struct dev_ent dev_table[] = {
 	{ "null", K_S_IFCHR | 0666, (1 << 8) | 3, NULL, &null_ops },
@@ -84,7 +87,8 @@ static void ent_stat(const struct dev_ent *e, struct mount *m, struct b_stat *st
 }
 
 /* The entry named by rel: 0 and *out, -ENOENT, -ENOTDIR, or -ELOOP when
- * a link lies on the way (the VFS resolves it). */
+ * a link lies on the way (the VFS resolves it). Names inside /dev/pts
+ * give pts_ent, still to be checked with pts_lookup. */
 static int lookup(const char *rel, const struct dev_ent **out)
 {
 	if (!rel[0]) {
@@ -103,6 +107,10 @@ static int lookup(const char *rel, const struct dev_ent **out)
 		}
 		if (e->target)
 			return -ELOOP;
+		if (!strcmp(e->name, "pts") && !strchr(slash + 1, '/')) {
+			*out = &pts_ent;
+			return 0;
+		}
 		return ent_type(e) == K_S_IFDIR ? -ENOENT : -ENOTDIR;
 	}
 	return -ENOENT;
@@ -354,7 +362,7 @@ static void find_inner(int fd, struct file *f, void *ctx)
 
 /* A forked process holds a copy of the reopened file and so of the inner
  * one; tell the inner file unless the descriptor table already did. */
-static void re_forked(struct file *f)
+static void re_forked(struct file *f, int delta)
 {
 	struct file *in = inner_of(f);
 	if (!in->ops->forked)
@@ -362,7 +370,7 @@ static void re_forked(struct file *f)
 	struct inner_search s = { in, 0 };
 	fd_each(find_inner, &s);
 	if (!s.found)
-		in->ops->forked(in);
+		in->ops->forked(in, delta);
 }
 
 /* Three variants: the inner file's position rules (a stream, a host-kept
@@ -408,6 +416,11 @@ struct file *file_reopen(struct file *inner, int flags)
 	return f;
 }
 
+/* ---- the terminal ---------------------------------------------------------- */
+
+static struct spinlock term_lock = SPINLOCK_INIT;
+static struct file *term_file;   /* the terminal, once found (one reference) */
+
 /* Is f a host terminal? (TCGETS answers only for terminals.) */
 static int is_terminal(struct file *f)
 {
@@ -417,27 +430,63 @@ static int is_terminal(struct file *f)
 	return plat_file_ioctl(f->host_fd, 0x5401 /* TCGETS */, termios) == 0;
 }
 
-/* Bento has no controlling terminal of its own: /dev/tty is the terminal
- * the guest's stdin, stdout or stderr was inherited from, else ENXIO. */
-static struct file *find_terminal(void)
+/* Bento has no controlling terminal of its own: the guest's is the one
+ * its stdin, stdout or stderr was inherited from, remembered once found.
+ * Returns it with a new reference, or NULL. */
+static struct file *terminal(void)
 {
-	for (int fd = 0; fd < 3; fd++) {
+	struct file *found = NULL;
+	for (int fd = 0; fd < 3 && !__atomic_load_n(&term_file, __ATOMIC_ACQUIRE) && !found; fd++) {
 		struct file *f = fd_get(fd);
 		if (f && is_terminal(f))
-			return f;
-		if (f)
+			found = f;
+		else if (f)
 			file_put(f);
 	}
-	return NULL;
+	spin_lock(&term_lock);
+	if (!term_file && found)
+		term_file = found, found = NULL;
+	struct file *t = term_file;
+	if (t)
+		file_get(t);
+	spin_unlock(&term_lock);
+	if (found)
+		file_put(found);
+	return t;
+}
+
+/* The terminal's number under /dev/pts (Unix98 pty slaves, majors
+ * 136-143), or -1. */
+static long pts_number(struct file *term)
+{
+	struct b_stat st;
+	if (!term->ops->stat || term->ops->stat(term, &st) < 0)
+		return -1;
+	uint64_t major = ((st.rdev >> 8) & 0xfff) | ((st.rdev >> 32) & ~0xfffULL);
+	uint64_t minor = (st.rdev & 0xff) | ((st.rdev >> 12) & ~0xffULL);
+	return major >= 136 && major <= 143 ? (long)((major - 136) * 256 + minor) : -1;
+}
+
+/* /dev/pts/N: 0 and the terminal (a new reference) when it is number N. */
+static int pts_lookup(const char *name, struct file **term)
+{
+	long n = str_to_ulong(name);
+	*term = n >= 0 ? terminal() : NULL;
+	if (*term && pts_number(*term) == n)
+		return 0;
+	if (*term)
+		file_put(*term);
+	return -ENOENT;
 }
 
 /* ---- the file system ----------------------------------------------------- */
 
-/* Listing of a directory: the root or pts (which is empty). */
+/* Listing of a directory: the root, or pts (the terminal, if any). */
 static long dir_getdents(struct file *f, void *ubuf, size_t n)
 {
 	const struct dev_ent *dir = fent(f);
-	struct dirent_src ents[NDEV + 2];
+	struct dirent_src ents[NDEV + 3];
+	char pts_name[24];
 	int count = 0;
 	if (ent_type(dir) != K_S_IFDIR)
 		return -ENOTDIR;
@@ -448,6 +497,14 @@ static long dir_getdents(struct file *f, void *ubuf, size_t n)
 		uint32_t t = ent_type(e);
 		unsigned char dt = t == K_S_IFDIR ? DT_DIR : t == K_S_IFLNK ? DT_LNK : DT_CHR;
 		ents[count++] = (struct dirent_src){ e->name, ent_ino(e), dt };
+	}
+	struct file *term = dir != &dev_root ? terminal() : NULL;
+	long num = term ? pts_number(term) : -1;
+	if (term)
+		file_put(term);
+	if (num >= 0) {
+		fmt_snprintf(pts_name, sizeof(pts_name), "%ld", num);
+		ents[count++] = (struct dirent_src){ pts_name, (uint64_t)NDEV + 2 + (uint64_t)num, DT_CHR };
 	}
 	spin_lock(&f->lock);
 	long r = dirents_emit(ents, count, &f->pos, ubuf, n);
@@ -475,10 +532,22 @@ static int check_open(const struct dev_ent *e, int flags)
 /* Opening /dev/tty: a reopen of the terminal, or -ENXIO. */
 static int open_tty(const struct dev_ent *e, int flags, struct file **out)
 {
-	struct file *term = find_terminal();
+	struct file *term = terminal();
 	if (!term)
 		return -ENXIO;
 	*out = wrap(&tty_ops, term, flags, e, "");
+	file_put(term);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* Opening /dev/pts/N: a reopen of the terminal that is number N. */
+static int open_pts(const char *name, int flags, struct file **out)
+{
+	struct file *term;
+	int r = pts_lookup(name, &term);
+	if (r < 0)
+		return r;
+	*out = file_reopen(term, flags);
 	file_put(term);
 	return *out ? 0 : -ENOMEM;
 }
@@ -494,7 +563,9 @@ static int devfs_open(struct mount *m, const char *rel, int flags, int mode, str
 		r = check_open(e, flags);
 	if (r < 0)
 		return r;
-	if (e->ops == &tty_ops && !(flags & K_O_PATH))
+	if (e == &pts_ent)
+		r = open_pts(strchr(rel, '/') + 1, flags, out);
+	else if (e->ops == &tty_ops && !(flags & K_O_PATH))
 		r = open_tty(e, flags, out);
 	else if (!(*out = wrap(e->ops && !(flags & K_O_PATH) ? e->ops : &node_ops, NULL, flags, e, "")))
 		r = -ENOMEM;
@@ -506,9 +577,18 @@ static int devfs_open(struct mount *m, const char *rel, int flags, int mode, str
 static int devfs_stat(struct mount *m, const char *rel, struct b_stat *st)
 {
 	const struct dev_ent *e;
+	struct file *term;
 	int r = lookup(rel, &e);
-	if (r == 0)
-		ent_stat(e, m, st);
+	if (r < 0 || e != &pts_ent) {
+		if (r == 0)
+			ent_stat(e, m, st);
+		return r;
+	}
+	/* The host's own status, so that ttyname() recognises the terminal. */
+	if ((r = pts_lookup(strchr(rel, '/') + 1, &term)) < 0)
+		return r;
+	r = term->ops->stat(term, st);
+	file_put(term);
 	return r;
 }
 

@@ -130,10 +130,10 @@ static const struct file_ops eventfd_ops = {
 	.poll_wakes = 1,
 };
 
-void eventfd_file_forked(struct file *f)
+void eventfd_file_forked(struct file *f, int delta)
 {
 	if (f->ops == &eventfd_ops)
-		__atomic_add_fetch(&eventfd_of(f)->refs, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&eventfd_of(f)->refs, delta, __ATOMIC_RELAXED);
 }
 
 int eventfd_create(unsigned int initval, int flags)

@@ -21,7 +21,7 @@ void fd_exec(void)
 			fd_close(fd);
 }
 
-void fd_forked(void)
+void fd_forked(int delta)
 {
 	struct fdtable *t = table();
 	for (int fd = 0; fd < t->max; fd++) {
@@ -32,7 +32,7 @@ void fd_forked(void)
 		for (int k = 0; k < fd && !seen; k++)
 			seen = t->files[k] == f;
 		if (!seen)
-			f->ops->forked(f);
+			f->ops->forked(f, delta);
 	}
 }
 

@@ -270,6 +270,10 @@ int file_set_flags(int fd, int flags)
 	WITH_FILE(fd, f);
 	int settable = K_O_APPEND | K_O_NONBLOCK | K_O_DIRECT | K_O_NOATIME | K_O_DSYNC;
 	f->flags = (f->flags & ~settable) | (flags & settable);
+	/* A host handle keeps its own status flags: append and non-blocking
+	 * behaviour happen in the host. */
+	if (f->ops->host_offset)
+		plat_file_set_flags(f->host_fd, f->flags & (K_O_APPEND | K_O_NONBLOCK));
 	file_put(f);
 	return 0;
 }

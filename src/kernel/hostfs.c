@@ -49,7 +49,13 @@ static int hostfs_stat(struct mount *m, const char *rel, struct b_stat *st)
 
 static long hostfs_readlink(struct mount *m, const char *rel, char *buf, size_t n)
 {
-	return plat_file_readlink(m->host_dir, rel, buf, n);
+	long r = plat_file_readlink(m->host_dir, rel, buf, n);
+	/* A Linux host answers readlinkat(fd, "") on a non-link with ENOENT;
+	 * readlink(2) says EINVAL for a file that exists but is no link. */
+	struct b_stat st;
+	if (r == -ENOENT && plat_file_stat(m->host_dir, rel, &st) == 0)
+		r = -EINVAL;
+	return r;
 }
 
 /* Split rel into its parent directory, opened as a host handle, and the

@@ -42,8 +42,10 @@ struct file_ops {
 	/* Advisory locks (fcntl record locks, flock); NULL: never conflict. */
 	int (*lock)(struct file *f, int cmd, struct k_flock *fl);
 	int (*flock)(struct file *f, int op);
-	/* A forked process now holds copies of this open file. */
-	void (*forked)(struct file *f);
+	/* A process is about to fork (delta 1) or its fork failed (-1): the
+	 * child will hold copies of this open file. Called in the parent,
+	 * before the child can run, so no holder is ever missed. */
+	void (*forked)(struct file *f, int delta);
 	/* No file position: pread, pwrite and lseek fail with ESPIPE. */
 	int stream;
 	/* The position is kept by the host handle (read/write get pos NULL). */
@@ -98,7 +100,7 @@ int anon_inode_stat(struct file *f, struct b_stat *st);
 long anon_inode_seek(struct file *f, int64_t off, int whence);
 /* A forked process holds its own copy of eventfd file f: count it as a
  * user of the shared counter (no-op for other kinds). */
-void eventfd_file_forked(struct file *f);
+void eventfd_file_forked(struct file *f, int delta);
 
 /* ---- file systems ----------------------------------------------------- */
 
@@ -242,8 +244,9 @@ extern struct process *kproc;   /* the process this host process runs */
 int proctab_init(void);
 int pid_alloc(void);
 void proc_absorb_signals(void);
-/* After fork, in the child: tell shared objects about the new holders. */
-void fd_forked(void);
+/* Before fork (delta 1) or after a failed one (-1), in the parent: tell
+ * shared objects about the child's copies of the open files. */
+void fd_forked(int delta);
 struct thread *thread_new(struct process *p);
 void thread_remove(struct thread *t);
 /* Wake thread t from an interruptible wait (signals, timers). */

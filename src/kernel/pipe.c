@@ -20,7 +20,7 @@ struct pipe {
 
 static uint64_t next_pipe_id = 1000;
 
-void pipe_file_forked(struct file *f);
+void pipe_file_forked(struct file *f, int delta);
 
 static struct pipe *pipe_of(struct file *f)
 {
@@ -219,14 +219,14 @@ static int pipe_resize(struct pipe *p, uint32_t sz)
 }
 
 /* A forked process holds its own copies of the pipe's open files. */
-void pipe_file_forked(struct file *f)
+void pipe_file_forked(struct file *f, int delta)
 {
 	struct pipe *p = pipe_of(f);
 	spin_lock(&p->lock);
 	if ((f->flags & K_O_ACCMODE) == K_O_RDONLY)
-		p->readers++;
+		p->readers += (uint32_t)delta;
 	else
-		p->writers++;
+		p->writers += (uint32_t)delta;
 	spin_unlock(&p->lock);
 }
 

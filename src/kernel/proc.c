@@ -22,6 +22,8 @@ struct proc_entry {
 	struct b_siginfo info[K_NSIG + 1];
 	char comm[16];
 	int64_t start_ns;
+	int64_t cpu_ns;              /* CPU time used, recorded at exit */
+	int subreaper;               /* PR_SET_CHILD_SUBREAPER */
 };
 
 struct proctab {
@@ -113,7 +115,6 @@ static void become_child(struct proc_entry *e)
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
 	e->host_pid = plat_process_id();
-	fd_forked();
 }
 
 long proc_fork(int vfork)
@@ -133,8 +134,10 @@ long proc_fork(int vfork)
 	e->state = P_ALIVE;
 	memcpy(e->comm, self->comm, sizeof(e->comm));
 	spin_unlock(&ptab->lock);
+	fd_forked(1);
 	long host = plat_process_fork();
 	if (host < 0) {
+		fd_forked(-1);
 		spin_lock(&ptab->lock);
 		e->state = P_FREE;
 		spin_unlock(&ptab->lock);
@@ -210,7 +213,8 @@ void proc_absorb_signals(void)
 
 static int matches(struct proc_entry *e, int pid)
 {
-	if (e->state != P_ALIVE)
+	/* A zombie can still be signalled (to no effect) until reaped. */
+	if (e->state == P_FREE)
 		return 0;
 	if (pid > 0)
 		return e->pid == pid;
@@ -232,7 +236,7 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info)
 		if (!matches(e, pid))
 			continue;
 		found++;
-		if (sig)
+		if (sig && e->state == P_ALIVE)
 			post_signal(e, info);
 	}
 	/* kill(-1) also reaches the caller on Linux. */
@@ -255,27 +259,49 @@ static void notify_parent(struct proc_entry *e)
 	int code = e->wstatus & 0x7f;
 	info.code = code ? (code == 0x7f ? 5 : (e->wstatus & 0x80 ? 3 : 2)) : 1;
 	info.status = code ? code : (e->wstatus >> 8) & 0xff;
-	if (parent->nocldwait) {
-		e->state = P_FREE; /* nobody will wait: reap now */
-	} else {
+	/* SIGCHLD ignored: reap now, no signal. SA_NOCLDWAIT with a handler
+	 * or SIG_DFL: reap now, the signal still goes out. */
+	if (parent->nocldwait)
+		e->state = P_FREE;
+	if (parent->nocldwait != 1)
 		post_signal(parent, &info);
-	}
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_SEQ_CST);
 	plat_wake_shared(&parent->child_event, 0x7fffffff);
 }
 
-/* Orphans go to pid 1, which reaps them. */
+/* The nearest living ancestor that is a subreaper, else pid 1. */
+static int new_parent(void)
+{
+	for (struct proc_entry *a = find(self->ppid); a && a->pid != 1; a = find(a->ppid))
+		if (a->subreaper && a->state == P_ALIVE)
+			return a->pid;
+	return 1;
+}
+
+/* Orphans go to a subreaper or pid 1, which reaps them. */
 static void reparent_children(void)
 {
-	struct proc_entry *init = find(1);
+	int heir = new_parent();
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc_entry *c = &ptab->e[i];
 		if (c->state == P_FREE || c->ppid != self->pid)
 			continue;
-		c->ppid = 1;
-		if (c->state == P_ZOMBIE && init)
+		c->ppid = heir;
+		if (c->state == P_ZOMBIE)
 			notify_parent(c);
 	}
+}
+
+int proc_parent(void)
+{
+	return self ? __atomic_load_n(&self->ppid, __ATOMIC_ACQUIRE) : 0;
+}
+
+int proc_subreaper(int set)
+{
+	if (set >= 0 && self)
+		self->subreaper = !!set;
+	return self ? self->subreaper : 0;
 }
 
 /* pid 1 is leaving: every other process of the sandbox goes too. */
@@ -293,6 +319,9 @@ _Noreturn void proc_exit(int wstatus)
 	if (self) {
 		proc_vfork_release();
 		spin_lock(&ptab->lock);
+		struct b_timespec cpu;
+		plat_clock_get(2 /* CLOCK_PROCESS_CPUTIME_ID */, &cpu);
+		self->cpu_ns = cpu.sec * 1000000000LL + cpu.nsec;
 		self->wstatus = wstatus;
 		self->state = P_ZOMBIE;
 		reparent_children();
@@ -341,8 +370,9 @@ static int wait_matches(struct proc_entry *e, int pid)
 
 /* wait4/waitid: options as Linux (WNOHANG 1, WNOWAIT 0x1000000). Returns
  * the child's pid with its status, 0 (WNOHANG, none ready), or -errno. */
-int proc_wait(int pid, int options, int *wstatus)
+int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 {
+	int interrupted = 0;
 	for (;;) {
 		reap_host_children();
 		uint32_t seen = __atomic_load_n(&self->child_event, __ATOMIC_ACQUIRE);
@@ -357,6 +387,8 @@ int proc_wait(int pid, int options, int *wstatus)
 				continue;
 			int found = e->pid;
 			*wstatus = e->wstatus;
+			if (cpu_ns)
+				*cpu_ns = e->cpu_ns;
 			if (!(options & 0x1000000))
 				e->state = P_FREE;
 			spin_unlock(&ptab->lock);
@@ -367,8 +399,12 @@ int proc_wait(int pid, int options, int *wstatus)
 			return -ECHILD;
 		if (options & 1)
 			return 0;
-		if (kwait_shared(&self->child_event, seen) == -EINTR)
+		/* A child that ended also signals us: look once more before
+		 * reporting the interruption. */
+		if (interrupted)
 			return -EINTR;
+		if (kwait_shared(&self->child_event, seen) == -EINTR)
+			interrupted = 1;
 	}
 }
 
@@ -438,7 +474,8 @@ int proc_setsid(void)
 	return r;
 }
 
-/* SIGCHLD ignored or SA_NOCLDWAIT: children are reaped automatically. */
+/* Children are reaped automatically: 1 when SIGCHLD is ignored (no
+ * signal), 2 with SA_NOCLDWAIT (the signal is still sent), 0 otherwise. */
 void proc_set_nocldwait(int on)
 {
 	if (self)

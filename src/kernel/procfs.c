@@ -208,7 +208,7 @@ static uint64_t path_ino(const char *rel, const char *name)
 		for (const char *s = name; *s; s++)
 			h = (h ^ (uint8_t)*s) * 1099511628211ULL;
 	}
-	return rel[0] || name ? 2 + h % 0xfffffff0ULL : 1;
+	return rel[0] || name ? 2 + h % 0x7ffffff0ULL : 1;
 }
 
 /* Access bits of an fd link follow the open mode, as on Linux. */
@@ -517,7 +517,9 @@ static int check_open(const struct pnode *n, int flags)
 		return acc != K_O_RDONLY || (flags & K_O_CREAT) ? -EISDIR : 0;
 	if (flags & K_O_DIRECTORY)
 		return -ENOTDIR;
-	if (acc != K_O_RDONLY && (n->kind != N_ENT || !n->ent->write))
+	/* Only root may open a read-only file for writing (writes then fail
+	 * with EINVAL), as Linux's permission check allows. */
+	if (acc != K_O_RDONLY && (n->kind != N_ENT || !n->ent->write) && kproc->euid != 0)
 		return -EACCES;
 	return 0;
 }

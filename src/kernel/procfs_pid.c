@@ -417,7 +417,8 @@ static long write_oom_score_adj(const struct pctx *c, const char *data, size_t n
 static void gen_oom_adj(struct pbuf *b, const struct pctx *c)
 {
 	(void)c;
-	int v = oom_score_adj == -1000 ? -17 : oom_score_adj * 15 / 1000;
+	int adj = oom_score_adj;
+	int v = adj == -1000 ? -17 : (adj * 15 + (adj < 0 ? -500 : 500)) / 1000;
 	pb_printf(b, "%d\n", v);
 }
 
@@ -661,11 +662,13 @@ static int host_link_text(struct pbuf *b, struct file *f)
 	return 1;
 }
 
+/* Files opened by name that are gone show " (deleted)", as on Linux. */
 void proc_fd_link_text(struct pbuf *b, struct file *f)
 {
 	if (!f->mnt && f->host_fd >= 0 && host_link_text(b, f))
 		return;
-	pb_printf(b, "%s", f->path);
+	int gone = f->mnt && f->path[0] == '/' && !proc_fd_reachable(f);
+	pb_printf(b, "%s%s", f->path, gone ? " (deleted)" : "");
 }
 
 int proc_fd_reachable(struct file *f)

@@ -28,11 +28,17 @@ int sig_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
 		p->actions[sig].mask &= ~UNBLOCKABLE;
 	}
 	spin_unlock(&p->lock);
-	/* Setting SIG_IGN discards a pending instance (POSIX). */
-	if (act && act->handler == 1) {
+	/* Setting SIG_IGN, or SIG_DFL where the default is to ignore,
+	 * discards a pending instance, blocked or not (POSIX). */
+	if (act && (act->handler == 1 || (act->handler == 0 && default_ignored(sig)))) {
+		spin_lock(&p->lock);
+		p->rt_queued[sig] = 0;
 		__atomic_and_fetch(&p->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
-		for (struct thread *t = p->threads; t; t = t->next)
+		for (struct thread *t = p->threads; t; t = t->next) {
+			t->rt_queued[sig] = 0;
 			__atomic_and_fetch(&t->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
+		}
+		spin_unlock(&p->lock);
 	}
 	return 0;
 }
@@ -155,13 +161,27 @@ void sig_queue_thread(struct thread *t, const struct b_siginfo *info)
 	thread_kick(t);
 }
 
+/* As on Linux, an ignored process-directed signal is dropped unless the
+ * main thread blocks it: then it stays pending, for sigwaitinfo or a
+ * signalfd, or to be delivered once unblocked after a sigaction. */
+static int main_blocks(struct process *p, int sig)
+{
+	int r = 0;
+	spin_lock(&p->lock);
+	for (struct thread *t = p->threads; t; t = t->next)
+		if (t->tid == p->pid)
+			r = (t->sigmask & BIT(sig)) != 0;
+	spin_unlock(&p->lock);
+	return r;
+}
+
 void sig_queue_process(const struct b_siginfo *info)
 {
 	int sig = info->signo;
 	struct process *p = kproc;
 	if (sig < 1 || sig > K_NSIG)
 		return;
-	if (is_ignored(sig))
+	if (is_ignored(sig) && !main_blocks(p, sig))
 		return;
 	spin_lock(&p->lock);
 	add_pending(&p->pending, p->pending_info, p->rt_queued, info);
@@ -291,7 +311,7 @@ int sig_altstack(const struct k_stack *ss, struct k_stack *old, uintptr_t cur_sp
 	if (ss) {
 		if (on)
 			return -EPERM;
-		if (ss->flags & ~(2 | (1 << 31)))
+		if (ss->flags & ~(1 | 2 | (int)(1U << 31))) /* ONSTACK, DISABLE, AUTODISARM */
 			return -EINVAL;
 		if (ss->flags & 2) {
 			as->sp = 0, as->size = 0, as->flags = 2;

@@ -46,6 +46,11 @@ struct thread *thread_current(void)
 	return cur_thread();
 }
 
+int proc_thread_count(void)
+{
+	return kproc->nthreads;
+}
+
 int proc_getpid(void)
 {
 	return kproc->pid;
@@ -53,7 +58,7 @@ int proc_getpid(void)
 
 int proc_getppid(void)
 {
-	return kproc->ppid;
+	return proc_parent();
 }
 
 int thread_gettid(void)

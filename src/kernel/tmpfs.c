@@ -124,6 +124,8 @@ static void unlink_child(struct tnode *dir, struct tnode *n)
 			break;
 		}
 	}
+	/* An open file may outlive dir: it must not keep a pointer to it. */
+	n->parent = NULL;
 	if (is_dir(n))
 		dir->nlink--;
 	now(&dir->mtime);
@@ -194,6 +196,8 @@ static int tf_stat(struct file *f, struct b_stat *st)
 	return 0;
 }
 
+int vfs_entry_hidden(const char *dir, const char *name);
+
 static long tf_getdents(struct file *f, void *ubuf, size_t n)
 {
 	struct tfile *tf = f->priv;
@@ -211,12 +215,16 @@ static long tf_getdents(struct file *f, void *ubuf, size_t n)
 		int i = 0;
 		ents[i++] = (struct dirent_src){ ".", dir->ino, 4 };
 		ents[i++] = (struct dirent_src){ "..", dir->parent ? dir->parent->ino : dir->ino, 4 };
-		for (struct tnode *c = dir->children; c; c = c->next, i++) {
+		for (struct tnode *c = dir->children; c; c = c->next) {
+			if (vfs_entry_hidden(f->path, c->name))
+				continue; /* vfs_hide: not listed either */
 			/* Names are copied: the tree may change once unlocked. */
 			names[i] = kstrdup(c->name);
 			ents[i] = (struct dirent_src){ names[i] ? names[i] : "?", c->ino,
 						       (unsigned char)((c->mode & K_S_IFMT) >> 12) };
+			i++;
 		}
+		count = i;
 		spin_unlock(&tf->fs->lock);
 		spin_lock(&f->lock);
 		r = dirents_emit(ents, count, &f->pos, ubuf, n);

@@ -232,6 +232,17 @@ static int resolve_abs(char *p, size_t n, int flags, size_t root_len)
 			return 0;
 		if ((flags & VFS_BENEATH) && (size_t)dd == root_len)
 			return -EXDEV;
+		/* As on Linux, what precedes ".." must be a directory the
+		 * guest can see ("/missing/.." is ENOENT, "/file/.." ENOTDIR). */
+		struct b_stat st;
+		char save = p[dd];
+		p[dd] = 0;
+		int sr = vfs_is_hidden(p) ? -ENOENT : stat_canon(p, &st);
+		p[dd] = save;
+		if (sr == 0 && (st.mode & K_S_IFMT) != K_S_IFDIR)
+			sr = -ENOTDIR;
+		if (sr < 0)
+			return sr;
 		/* The prefix has no links, so ".." is its lexical parent. */
 		size_t parent = (size_t)dd;
 		while (parent > root_len && p[parent - 1] != '/')
@@ -306,6 +317,11 @@ int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n)
 		strlcpy(out, "/", n);
 	if (vfs_is_hidden(out))
 		return -ENOENT;
+	/* "file/" names no directory. */
+	struct b_stat st;
+	if (pl && kpath[pl - 1] == '/' && stat_canon(out, &st) == 0 &&
+	    (st.mode & K_S_IFMT) != K_S_IFDIR)
+		return -ENOTDIR;
 	return 0;
 }
 

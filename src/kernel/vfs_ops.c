@@ -41,7 +41,9 @@ int vfs_openat(int dirfd, const char *path, int flags, int mode)
 /* RESOLVE_* bits of openat2 (Linux numbering). */
 static int resolve_flags(int resolve, int flags)
 {
-	int v = (flags & K_O_NOFOLLOW) ? 0 : VFS_FOLLOW;
+	/* O_CREAT|O_EXCL never follows a final link: it fails with EEXIST. */
+	int excl = (flags & (K_O_CREAT | K_O_EXCL)) == (K_O_CREAT | K_O_EXCL);
+	int v = (flags & K_O_NOFOLLOW) || excl ? 0 : VFS_FOLLOW;
 	if (resolve & 0x04) /* RESOLVE_NO_SYMLINKS */
 		v |= VFS_NO_SYMLINKS;
 	if (resolve & 0x08) /* RESOLVE_BENEATH */
@@ -55,6 +57,11 @@ int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
 {
 	struct file *f;
 	struct target t;
+	/* Linux refuses these combinations before looking at the path. */
+	if ((flags & K_O_CREAT) && (flags & K_O_DIRECTORY) && (flags & K_O_TMPFILE) != K_O_TMPFILE)
+		return -EINVAL;
+	if ((flags & K_O_TMPFILE) == K_O_TMPFILE && (flags & K_O_ACCMODE) == K_O_RDONLY)
+		return -EINVAL;
 	int r = lookup_ex(dirfd, path, resolve_flags(resolve, flags), &t);
 	if (r < 0)
 		return r;

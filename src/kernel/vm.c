@@ -14,7 +14,7 @@ struct vma {
 static struct spinlock vm_lock = SPINLOCK_INIT;
 static struct vma *vmas;
 static int nvma, cap_vma;
-static struct { uintptr_t start, end; } reserved[16];
+static struct { uintptr_t start, end; } reserved[64];
 static int nreserved;
 static uintptr_t brk_start, brk_cur;
 
@@ -22,7 +22,7 @@ static uintptr_t brk_start, brk_cur;
 
 void vm_reserve(uintptr_t start, size_t len)
 {
-	if (nreserved < 16)
+	if (nreserved < 64)
 		reserved[nreserved].start = start, reserved[nreserved++].end = start + len;
 }
 
@@ -99,6 +99,17 @@ static void record(uintptr_t start, size_t len, int prot, int flags, const char 
 	v->prot = prot, v->flags = flags, v->off = off;
 	strlcpy(v->name, name ? name : "", sizeof(v->name));
 	spin_unlock(&vm_lock);
+}
+
+int vm_prot_at(uintptr_t addr)
+{
+	int prot = -1;
+	spin_lock(&vm_lock);
+	for (int i = 0; i < nvma; i++)
+		if (vmas[i].start <= addr && addr < vmas[i].end)
+			prot = vmas[i].prot;
+	spin_unlock(&vm_lock);
+	return prot;
 }
 
 int vm_is_mapped(uintptr_t addr, size_t len)

@@ -9,6 +9,16 @@
  * rt_sigreturn or signal delivery). */
 void linux_syscall(struct cpu_regs *r);
 
+/* The same for a call entered through a rewritten site (fast path): r
+ * has no FPU state. Returns 0 when the guest can simply continue with r,
+ * or 1 when signals must be delivered: the caller then re-enters with a
+ * trapping system call numbered LINUX_DELIVER_NR, and linux_syscall
+ * finishes the call with the full context. */
+#define LINUX_DELIVER_NR 0x0be70000L
+int linux_syscall_fast(struct cpu_regs *r);
+/* May a site making call nr be rewritten to the fast path? */
+int linux_may_rewrite(long nr);
+
 /* A host signal arrived for this thread. info->signo is the guest signal
  * (0 for a bare "look at your pending signals" kick). When at_guest is
  * true, r is the interrupted guest context and may be rewritten to run a

@@ -21,6 +21,10 @@ struct shim_thread {
 	struct cpu_regs *regs;   /* the registers of the call being served */
 	uint64_t saved_mask;     /* sigsuspend: mask to restore after delivery */
 	int has_saved_mask;
+	/* A fast-path call left for the slow path to finish (syscall.c). */
+	int stash_valid;
+	uint64_t stash_result, stash_rip;
+	long stash_restart;
 };
 
 struct shim_thread *shim_self(void);
@@ -38,6 +42,7 @@ long get_path(char *dst, long uptr);
  * restarted under SA_RESTART, else -1. */
 void signals_deliver(struct cpu_regs *r, long restart_nr);
 _Noreturn void exit_by_signal(int sig);
+void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in);
 
 /* Loading programs (loader.c, stack.c). */
 struct exec_image {

@@ -26,7 +26,7 @@ _Noreturn void exit_by_signal(int sig)
 	proc_exit(sig);
 }
 
-static void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in)
+void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in)
 {
 	memset(out, 0, sizeof(*out));
 	out->si_signo = in->signo;

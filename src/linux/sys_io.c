@@ -249,17 +249,35 @@ SYSCALL(poll)
 	return poll_common(a0, a1, (int)a2 < 0 ? NULL : &ts);
 }
 
+/* The part of timeout not yet used by a call that began at start. */
+static struct b_timespec time_left(const struct b_timespec *timeout, const struct b_timespec *start)
+{
+	struct b_timespec now;
+	time_get(1, &now);
+	int64_t left = timeout->sec * 1000000000LL + timeout->nsec -
+		       ((now.sec - start->sec) * 1000000000LL + now.nsec - start->nsec);
+	if (left < 0)
+		left = 0;
+	return (struct b_timespec){ left / 1000000000LL, left % 1000000000LL };
+}
+
+/* Like Linux, ppoll writes the time left back into a non-zero timeout. */
 SYSCALL(ppoll)
 {
-	struct b_timespec ts;
+	struct b_timespec ts, start;
 	struct l_timespec lt;
 	if (a2) {
 		if (copy_in(&lt, (void *)a2, sizeof(lt)) < 0)
 			return -EFAULT;
+		if (lt.tv_sec < 0 || lt.tv_nsec < 0 || lt.tv_nsec >= 1000000000)
+			return -EINVAL;
 		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
+		time_get(1, &start);
 	}
 	uint64_t old = 0, set;
 	if (a3) {
+		if (a4 != 8)
+			return -EINVAL;
 		if (copy_in(&set, (void *)a3, 8) < 0)
 			return -EFAULT;
 		sig_procmask(2, &set, &old);
@@ -273,6 +291,11 @@ SYSCALL(ppoll)
 		} else {
 			sig_procmask(2, &old, NULL);
 		}
+	}
+	if (a2 && (ts.sec || ts.nsec)) {
+		struct b_timespec left = time_left(&ts, &start);
+		lt = (struct l_timespec){ left.sec, left.nsec };
+		copy_out((void *)a2, &lt, sizeof(lt));
 	}
 	return r;
 }
@@ -325,18 +348,6 @@ static long select_common(long n, long ur, long uw, long ue, const struct b_time
 		if (uptr[k] && copy_out((void *)uptr[k], out[k], bytes) < 0)
 			return -EFAULT;
 	return count;
-}
-
-/* The part of timeout not yet used by a call that began at start. */
-static struct b_timespec time_left(const struct b_timespec *timeout, const struct b_timespec *start)
-{
-	struct b_timespec now;
-	time_get(1, &now);
-	int64_t left = timeout->sec * 1000000000LL + timeout->nsec -
-		       ((now.sec - start->sec) * 1000000000LL + now.nsec - start->nsec);
-	if (left < 0)
-		left = 0;
-	return (struct b_timespec){ left / 1000000000LL, left % 1000000000LL };
 }
 
 /* Like Linux, select and pselect6 write the time left back into a

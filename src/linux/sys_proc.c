@@ -237,9 +237,15 @@ SYSCALL(prctl)
 		return a1 == 1 ? 0 : -EINVAL;
 	case 39: /* PR_GET_NO_NEW_PRIVS */
 		return 1;
+	case 36: /* PR_SET_CHILD_SUBREAPER */
+		proc_subreaper(a1 != 0);
+		return 0;
+	case 37: { /* PR_GET_CHILD_SUBREAPER */
+		int v = proc_subreaper(-1);
+		return copy_out((void *)a1, &v, 4) < 0 ? -EFAULT : 0;
+	}
 	case 1: /* PR_SET_PDEATHSIG */
 	case 4: /* PR_SET_DUMPABLE */
-	case 36: /* PR_SET_CHILD_SUBREAPER */
 	case 0x59616d61: /* PR_SET_PTRACER */
 		return 0;
 	case 3: /* PR_GET_DUMPABLE */

@@ -61,14 +61,17 @@ SYSCALL(vfork)
 SYSCALL(wait4)
 {
 	int status = 0;
+	int64_t cpu = 0;
 	if (a2 & ~(long)(1 | 2 | 8 | 0x1000000 | 0x20000000 | 0x40000000 | 0x80000000L))
 		return -EINVAL;
-	int r = proc_wait((int)a0, (int)a2, &status);
+	int r = proc_wait((int)a0, (int)a2, &status, &cpu);
 	if (r > 0 && a1 && copy_out((void *)a1, &status, 4) < 0)
 		return -EFAULT;
 	if (r >= 0 && a3) {
 		struct l_rusage ru;
 		memset(&ru, 0, sizeof(ru));
+		ru.ru_utime.tv_sec = cpu / 1000000000;
+		ru.ru_utime.tv_usec = (cpu % 1000000000) / 1000;
 		if (copy_out((void *)a3, &ru, sizeof(ru)) < 0)
 			return -EFAULT;
 	}
@@ -87,7 +90,7 @@ SYSCALL(waitid)
 	case 2: pid = id > 0 ? -id : 0; break;         /* P_PGID */
 	default: return -EINVAL;
 	}
-	int r = proc_wait(pid, options & (1 | 0x1000000), &status);
+	int r = proc_wait(pid, options & (1 | 0x1000000), &status, NULL);
 	if (r < 0)
 		return r;
 	if (a2) {

@@ -16,7 +16,7 @@ SYSCALL(rt_sigaction)
 	}
 	int r = sig_action((int)a0, a1 ? &ka : NULL, &old);
 	if (r == 0 && a1 && a0 == 17) /* SIGCHLD ignored or SA_NOCLDWAIT: auto-reap */
-		proc_set_nocldwait(ka.handler == 1 || (ka.flags & 2));
+		proc_set_nocldwait(ka.handler == 1 ? 1 : (ka.flags & 2) ? 2 : 0);
 	if (r == 0 && a2) {
 		la = (struct l_sigaction){ old.handler, old.flags, old.restorer, old.mask };
 		if (copy_out((void *)a2, &la, sizeof(la)) < 0)
@@ -87,9 +87,7 @@ SYSCALL(rt_sigtimedwait)
 	}
 	if (a1) {
 		struct l_siginfo li;
-		memset(&li, 0, sizeof(li));
-		li.si_signo = info.signo, li.si_code = info.code, li.si_errno = info.errnum;
-		li.u.kill.pid = info.pid, li.u.kill.uid = (uint32_t)info.uid;
+		to_linux_siginfo(&li, &info);
 		if (copy_out((void *)a1, &li, sizeof(li)) < 0)
 			return -EFAULT;
 	}

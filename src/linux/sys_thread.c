@@ -90,6 +90,27 @@ SYSCALL(clone)
 
 
 
+/* clone3: the same operations described by struct clone_args. */
+SYSCALL(clone3)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+		uint64_t set_tid, set_tid_size, cgroup;
+	} ca;
+	if ((size_t)a1 < 64 || (size_t)a1 > 4096)
+		return -EINVAL;
+	memset(&ca, 0, sizeof(ca));
+	if (copy_in(&ca, (void *)a0, (size_t)a1 < sizeof(ca) ? (size_t)a1 : sizeof(ca)) < 0)
+		return -EFAULT;
+	if (ca.set_tid_size || (ca.flags & CLONE_PIDFD) || ca.exit_signal > 64 || (ca.flags & 0xff))
+		return -EINVAL;
+	if ((ca.stack == 0) != (ca.stack_size == 0))
+		return -EINVAL;
+	uintptr_t top = ca.stack ? ca.stack + ca.stack_size : 0;
+	return clone_thread(ca.flags | ca.exit_signal, top, (long)ca.parent_tid, (long)ca.child_tid,
+			    ca.tls);
+}
+
 SYSCALL(exit_group)
 {
 	proc_exit((int)(a0 & 0xff) << 8);

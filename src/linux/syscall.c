@@ -49,11 +49,11 @@ static long unknown_syscall(long nr)
 	return -ENOSYS;
 }
 
-void linux_syscall(struct cpu_regs *r)
+/* Run the handler of the call in r->rax and put its result in r->rax.
+ * Returns the call's number when it failed with EINTR and may restart
+ * under SA_RESTART, else -1. */
+static long dispatch(struct cpu_regs *r)
 {
-	struct shim_thread *st = shim_self();
-	struct cpu_regs *outer = st->regs;
-	st->regs = r;
 	long nr = (long)r->rax;
 	long result;
 	int restartable = 0;
@@ -64,13 +64,63 @@ void linux_syscall(struct cpu_regs *r)
 	} else {
 		result = unknown_syscall(nr);
 	}
-	/* rt_sigreturn and execve install a whole context themselves. */
-	if (nr != __NR_rt_sigreturn && !(nr == __NR_execve && result == 0))
+	/* rt_sigreturn and a successful exec install a whole context. */
+	int new_context = nr == __NR_rt_sigreturn ||
+			  ((nr == __NR_execve || nr == __NR_execveat) && result == 0);
+	if (!new_context)
 		r->rax = (uint64_t)result;
 	if (trace_enabled)
 		trace_call(nr, r, result);
-	signals_deliver(r, (result == -EINTR && restartable) ? nr : -1);
+	return (result == -EINTR && restartable) ? nr : -1;
+}
+
+void linux_syscall(struct cpu_regs *r)
+{
+	struct shim_thread *st = shim_self();
+	struct cpu_regs *outer = st->regs;
+	st->regs = r;
+	long restart;
+	if ((long)r->rax == LINUX_DELIVER_NR && st->stash_valid) {
+		/* A rewritten call finished on the fast path with signals to
+		 * deliver: finish it here, where the whole context is known. */
+		r->rax = st->stash_result;
+		r->rip = st->stash_rip;
+		restart = st->stash_restart;
+		st->stash_valid = 0;
+	} else {
+		restart = dispatch(r);
+	}
+	signals_deliver(r, restart);
 	st->regs = outer;
+}
+
+int linux_syscall_fast(struct cpu_regs *r)
+{
+	struct shim_thread *st = shim_self();
+	struct cpu_regs *outer = st->regs;
+	st->regs = r;
+	long restart = dispatch(r);
+	st->regs = outer;
+	if (restart < 0 && !sig_has_deliverable())
+		return 0;
+	st->stash_result = r->rax;
+	st->stash_rip = r->rip;
+	st->stash_restart = restart;
+	st->stash_valid = 1;
+	return 1;
+}
+
+int linux_may_rewrite(long nr)
+{
+	/* Calls that replace the whole context or create a new one keep
+	 * trapping: they need the complete saved state, FPU included. */
+	switch (nr) {
+	case __NR_rt_sigreturn: case __NR_clone: case __NR_fork: case __NR_vfork:
+	case __NR_execve: case __NR_execveat: case __NR_clone3:
+		return 0;
+	default:
+		return nr >= 0 && nr < NTABLE && table[nr].fn;
+	}
 }
 
 long get_path(char *dst, long uptr)

@@ -186,6 +186,7 @@
 	X(getcpu, "ppp", 0)               \
 	X(membarrier, "dxd", 0)           \
 	X(execveat, "dsppx", 0)           \
+	X(clone3, "pu", 0)                \
 	X(getpeername, "dpp", 0)          \
 	X(getsockname, "dpp", 0)          \
 	X(waitid, "ddpxp", 1)             \

@@ -29,12 +29,24 @@
  *                      and no symlinks), or, for REL ".", reopen the
  *                      descriptor itself through /proc/self/fd (a file
  *                      mount); print the first line read, or the errno
+ *   tmp GUEST ACTION [TARGET...]
+ *                      for the tmpfs at GUEST (a --mount of a scratch
+ *                      directory): print "dir PATH" (its host path) and
+ *                      "mode OCTAL", fill it with what a hostile guest
+ *                      might leave (a symlink "linkN" to each TARGET, also
+ *                      deep inside, a directory of mode 0 and one of 0500
+ *                      with files in them, a fifo, a chain of 150
+ *                      directories), print "planted" (or the errno) and
+ *                      "ready", then ACTION: exit (status 0), segv, sleep
+ *                      (30 s), or trap (exit 42 on SIGTERM, SIGINT or
+ *                      SIGHUP)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,7 +57,7 @@
 
 extern char **environ;
 
-static volatile sig_atomic_t got_int, got_term, got_usr1;
+static volatile sig_atomic_t got_int, got_term, got_usr1, got_hup;
 
 static void on_signal(int sig)
 {
@@ -55,6 +67,8 @@ static void on_signal(int sig)
 		got_term = 1;
 	else if (sig == SIGUSR1)
 		got_usr1 = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
 }
 
 static void handle(int sig)
@@ -178,6 +192,107 @@ static int cmd_memfd(void)
 	return 0;
 }
 
+/* Creates directory name in dirfd and returns it opened, or -1. */
+static int make_dir(int dirfd, const char *name)
+{
+	if (mkdirat(dirfd, name, 0755) < 0)
+		return -1;
+	return openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Writes a small file name in dirfd. Returns 0 or -1. */
+static int make_file(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			0644);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* What a guest might leave in its tmpfs, and then some. */
+static int plant(int root, char **targets)
+{
+	char name[32];
+	int d, deep, prev, i;
+
+	for (i = 0; targets[i]; i++) {
+		snprintf(name, sizeof name, "link%d", i);
+		if (symlinkat(targets[i], root, name) < 0)
+			return -1;
+	}
+	if ((d = make_dir(root, "locked")) < 0 || make_file(d, "f") < 0 ||
+	    mkdirat(d, "sub", 0755) < 0 || fchmodat(root, "locked", 0, 0) < 0)
+		return -1;
+	close(d);
+	if ((d = make_dir(root, "readonly")) < 0 || make_file(d, "f") < 0 ||
+	    fchmodat(root, "readonly", 0500, 0) < 0)
+		return -1;
+	close(d);
+	if (mkfifoat(root, "fifo", 0644) < 0)
+		return -1;
+	/* Deeper than the removal descends (it moves such subtrees up). */
+	deep = root;
+	for (i = 0; i < 150; i++) {
+		prev = deep;
+		if ((deep = make_dir(prev, "d")) < 0)
+			return -1;
+		if (prev != root)
+			close(prev);
+		if (i % 50 == 49) {
+			for (int t = 0; targets[t]; t++) {
+				snprintf(name, sizeof name, "link%d", t);
+				if (symlinkat(targets[t], deep, name) < 0)
+					return -1;
+			}
+			if (make_file(deep, "f") < 0)
+				return -1;
+		}
+	}
+	close(deep);
+	return 0;
+}
+
+static int cmd_tmp(char **argv, int end, const char *guest,
+		   const char *action, char **targets)
+{
+	int dirfd = mount_fd(argv, end, guest);
+	char path[64], host[4096];
+	struct stat st;
+	ssize_t n;
+
+	if (dirfd < 0) {
+		printf("no mount at %s\n", guest);
+		return 1;
+	}
+	snprintf(path, sizeof path, "/proc/self/fd/%d", dirfd);
+	n = readlink(path, host, sizeof host - 1);
+	host[n > 0 ? n : 0] = '\0';
+	printf("dir %s\n", host);
+	if (fstat(dirfd, &st) == 0)
+		printf("mode %o\n", (unsigned)(st.st_mode & 07777));
+	if (plant(dirfd, targets) == 0)
+		printf("planted\n");
+	else
+		printf("plant: %s\n", err_name(errno));
+	handle(SIGTERM);
+	handle(SIGINT);
+	handle(SIGHUP);
+	printf("ready\n");
+	if (strcmp(action, "segv") == 0)
+		*(volatile int *)(unsigned long)getpid() = 0;
+	if (strcmp(action, "sleep") == 0)
+		sleep_ms(30000);
+	if (strcmp(action, "trap") == 0) {
+		for (int t = 0; t < 1000 && !got_term && !got_int && !got_hup; t++)
+			sleep_ms(10);
+		return got_term || got_int || got_hup ? 42 : 99;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int k = 1;
@@ -244,6 +359,8 @@ int main(int argc, char **argv)
 		return cmd_memfd();
 	if (strcmp(av[0], "readat") == 0 && av[1] && av[2])
 		return cmd_readat(argv, k, av[1], av[2]);
+	if (strcmp(av[0], "tmp") == 0 && av[1] && av[2])
+		return cmd_tmp(argv, k, av[1], av[2], av + 3);
 	if (strcmp(av[0], "env") == 0) {
 		for (char **e = environ; *e; e++)
 			printf("%s\n", *e);

@@ -10,13 +10,19 @@
  *   --mount RW:/rw:rw, --mount RO:/ro:ro, --mount RWH:/rwh:rw and the
  *   hidden guest paths /ro/secret/key, /ro/secretdir and /rwh/locked/hidden.
  *   With "cover", also --mount RO/plain:/etc/shadow (which un-hides the
- *   guest's /etc/shadow: the host's must stay shut all the same) and
- *   --mount RW:/ro/covered (the host's RO/covered must get no rights).
+ *   guest's /etc/shadow: the host's must stay shut all the same),
+ *   --mount RW:/ro/covered (the host's RO/covered must get no rights) and
+ *   --mount RWH/work:/tmp/ro (a mount beneath the /tmp tmpfs must not
+ *   make it unwritable).
+ *   The /tmp tmpfs gets its scratch directory as bento makes it; the
+ *   checks run in a child, so that the parent, unconfined, can remove it
+ *   afterwards the way bento does and check that it is gone.
  *   run.sh creates: RO/plain, RO/secret/{key,other}, RO/secretdir/file,
  *   RO/covered/file, RWH/locked/{hidden,other}, RWH/work/.
  */
 #include "cli/landlock.h"
 #include "cli/policy.h"
+#include "cli/scratch.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -207,6 +213,46 @@ static void check_hidden(void)
 	}
 }
 
+/* The /tmp tmpfs: a scratch directory, read-write, never executable. */
+static void check_tmpfs(const struct scratch *s)
+{
+	const char *tmp = s->dir;
+	struct stat st = { 0 };
+	int fd, e, status;
+	pid_t pid;
+
+	report(stat(tmp, &st) == 0 && (st.st_mode & 07777) == 01777,
+	       "tmp-mode-1777", "%s: mode %o", tmp, (unsigned)st.st_mode);
+	expect_allowed("tmp-create", at(tmp, "new"), O_WRONLY | O_CREAT);
+	report(mkdir(at(tmp, "dir"), 0755) == 0, "tmp-mkdir", "%s",
+	       strerror(errno));
+	e = rename(at(tmp, "new"), at(tmp, "dir/moved")) == 0 ? 0 : errno;
+	report(e == 0, "tmp-rename", "%s", strerror(e));
+	report(symlink("/etc/passwd", at(tmp, "link")) == 0, "tmp-symlink",
+	       "%s", strerror(errno));
+	report(unlink(at(tmp, "dir/moved")) == 0, "tmp-unlink", "%s",
+	       strerror(errno));
+	/* Junk, so that an allowed exec would fail with ENOEXEC instead. */
+	fd = open(at(tmp, "prog"), O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+	if (fd < 0 || write(fd, "\0\0\0\0", 4) != 4) {
+		report(false, "tmp-exec-denied", "cannot write %s: %s",
+		       at(tmp, "prog"), strerror(errno));
+	} else {
+		close(fd);
+		pid = fork();
+		if (pid == 0) {
+			char *argv[] = { "prog", NULL };
+			execve(at(tmp, "prog"), argv, environ);
+			_exit(errno == EACCES ? 0 : 1);
+		}
+		waitpid(pid, &status, 0);
+		report(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "tmp-exec-denied", "execve of a file in %s did not fail "
+		       "with EACCES (status %#x)", tmp, status);
+	}
+	expect_denied("tmp-top-shut", s->top, O_RDONLY | O_DIRECTORY);
+}
+
 /* No TCP (ABI 4), no signals or abstract sockets out (ABI 6). */
 static void check_scopes(int abi, int outside_sock, const char *abstract)
 {
@@ -260,8 +306,8 @@ static int listen_abstract(const char *name)
 /* Builds the policy exactly as bento does, plus the test's mounts. */
 static int build_policy(struct policy *p)
 {
-	char spec[5][4200];
-	int n = cover ? 5 : 3;
+	char spec[6][4200];
+	int n = cover ? 6 : 3;
 
 	policy_init(p);
 	snprintf(spec[0], sizeof spec[0], "%s:/rw:rw", rw);
@@ -269,37 +315,37 @@ static int build_policy(struct policy *p)
 	snprintf(spec[2], sizeof spec[2], "%s:/rwh:rw", rwh);
 	snprintf(spec[3], sizeof spec[3], "%s/plain:/etc/shadow", ro);
 	snprintf(spec[4], sizeof spec[4], "%s:/ro/covered", rw);
+	snprintf(spec[5], sizeof spec[5], "%s/work:/tmp/ro", rwh);
 	for (int i = 0; i < n; i++)
 		if (policy_add_mount(p, spec[i]) < 0)
 			return -1;
 	if (policy_add_hide(p, "/ro/secret/key") < 0 ||
 	    policy_add_hide(p, "/ro/secretdir") < 0 ||
 	    policy_add_hide(p, "/rwh/locked/hidden") < 0 ||
-	    policy_finish(p, environ) < 0 || policy_open(p) < 0)
+	    policy_finish(p, environ) < 0 || policy_make_scratch(p) < 0 ||
+	    policy_open(p) < 0)
 		return -1;
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The scratch directory of the /tmp tmpfs. */
+static const struct scratch *tmp_scratch(const struct policy *p)
 {
-	static struct policy p;
-	char err[512], abstract[64];
-	int abi, sock;
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].scratch &&
+		    strcmp(p->entries[i].guest, "/tmp") == 0)
+			return p->entries[i].scratch;
+	return NULL;
+}
 
-	if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "cover"))) {
-		fprintf(stderr, "usage: landlock_probe RW RO RWH [cover]\n");
-		return 2;
-	}
-	rw = argv[1], ro = argv[2], rwh = argv[3];
-	cover = argc == 5;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (build_policy(&p) < 0) {
-		fprintf(stderr, "landlock_probe: %s\n", p.err);
-		return 2;
-	}
-	snprintf(abstract, sizeof abstract, "bento-probe-%d", (int)getpid());
-	sock = listen_abstract(abstract);
-	abi = landlock_apply(&p, -1, err, sizeof err);
+/* Applies the policy to this process and runs the checks. */
+static int confined_checks(const struct policy *p, int sock,
+			   const char *abstract)
+{
+	const struct scratch *tmp = tmp_scratch(p);
+	char err[512];
+	int abi = landlock_apply(p, -1, err, sizeof err);
+
 	if (abi <= 0) {
 		fprintf(stderr, "landlock_probe: %s\n",
 			abi < 0 ? err : "no Landlock in this kernel");
@@ -311,7 +357,57 @@ int main(int argc, char **argv)
 	check_exec();
 	check_rw();
 	check_hidden();
+	if (tmp)
+		check_tmpfs(tmp);
+	else
+		report(false, "tmp-scratch", "no scratch directory for /tmp");
 	check_scopes(abi, sock, abstract);
-	policy_free(&p);
 	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct policy p;
+	char abstract[64], top[4096] = "";
+	const struct scratch *tmp;
+	int sock, status, rc;
+	pid_t pid;
+
+	if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "cover"))) {
+		fprintf(stderr, "usage: landlock_probe RW RO RWH [cover]\n");
+		return 2;
+	}
+	rw = argv[1], ro = argv[2], rwh = argv[3];
+	cover = argc == 5;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (build_policy(&p) < 0) {
+		fprintf(stderr, "landlock_probe: %s\n", p.err);
+		policy_free(&p);
+		return 2;
+	}
+	tmp = tmp_scratch(&p);
+	if (tmp)
+		snprintf(top, sizeof top, "%s", tmp->top);
+	snprintf(abstract, sizeof abstract, "bento-probe-%d", (int)getpid());
+	sock = listen_abstract(abstract);
+	pid = fork();
+	if (pid == 0)
+		_exit(confined_checks(&p, sock, abstract));
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 2)
+		rc = 2;
+	else
+		rc = WEXITSTATUS(status);
+	/* What the guest left in /tmp goes, the way bento removes it. */
+	if (policy_remove_scratch(&p) < 0) {
+		printf("not ok tmp-removed: %s\n", p.err);
+		rc = rc ? rc : 1;
+	} else if (*top && access(top, F_OK) == 0) {
+		printf("not ok tmp-removed: %s is still there\n", top);
+		rc = rc ? rc : 1;
+	} else if (*top) {
+		printf("ok tmp-removed\n");
+	}
+	policy_free(&p);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #define YN(c) ((c) ? "yes" : "no")
 
@@ -27,6 +28,36 @@ static inline long say(const char *label, long rc)
 	else
 		printf("%s: %s\n", label, ename(errno));
 	return rc;
+}
+
+// A wait status as text: "exit 3", "signal SIGTERM", "stopped SIGSTOP",
+// "continued" (a static buffer: use before the next call).
+static inline const char *wstr(int st)
+{
+	static char buf[64];
+	if (WIFEXITED(st))
+		snprintf(buf, sizeof buf, "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, sizeof buf, "signal SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else if (WIFSTOPPED(st))
+		snprintf(buf, sizeof buf, "stopped SIG%s", sigabbrev_np(WSTOPSIG(st)) ? sigabbrev_np(WSTOPSIG(st)) : "?");
+	else if (WIFCONTINUED(st))
+		snprintf(buf, sizeof buf, "continued");
+	else
+		snprintf(buf, sizeof buf, "raw 0x%x", st);
+	return buf;
+}
+
+// "SIGTERM" for a signal number.
+static inline const char *sname(int sig)
+{
+	static char buf[32];
+	const char *a = sigabbrev_np(sig);
+	if (a)
+		snprintf(buf, sizeof buf, "SIG%s", a);
+	else
+		snprintf(buf, sizeof buf, "signal %d", sig);
+	return buf;
 }
 
 static inline int guest_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

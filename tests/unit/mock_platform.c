@@ -379,6 +379,8 @@ static int bad_access(const void *p, size_t n, int write)
 
 int plat_copy(void *dst, const void *src, size_t n)
 {
+	if (!n)
+		return 0;
 	if (bad_access(src, n, 0) || bad_access(dst, n, 1))
 		return -EFAULT;
 	memcpy(dst, src, n);
@@ -829,6 +831,11 @@ int plat_file_set_times(int fd, const struct b_timespec ts[2])
 int plat_file_chmod(int fd, int mode)
 {
 	return (int)neg(fchmod(fd, (mode_t)mode));
+}
+
+int plat_file_set_flags(int fd, int flags)
+{
+	return (int)neg(fcntl(fd, F_SETFL, flags & (O_APPEND | O_NONBLOCK)));
 }
 
 int plat_file_lock(int fd, int cmd, void *fl)

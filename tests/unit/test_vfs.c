@@ -628,6 +628,7 @@ static void test_tmpfs_getdents(void **state)
 	/* Rewind. */
 	assert_int_equal(file_seek(fd, 0, 0), 0);
 	assert_true(file_getdents(fd, buf, sizeof(buf)) > 0);
+	assert_int_equal(file_seek(fd, 0, 0), 0);
 	assert_err(file_getdents(fd, buf, 10), EINVAL); /* too small for one entry */
 	fd_close(fd);
 	/* Many entries, read with a small buffer: each exactly once. */

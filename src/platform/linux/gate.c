@@ -47,9 +47,13 @@ static void on_sigsys(int sig, struct host_siginfo *si, void *ucv)
 	struct plat_cpu *cpu = cpu_current();
 	struct cpu_regs r;
 	regs_from_uc(&r, uc);
-	r.rax = (uint64_t)(long)si->u.sys.syscall;
+	long nr = si->u.sys.syscall;
+	uintptr_t pc = r.rip;
+	r.rax = (uint64_t)nr;
 	cpu->in_bento = 1;
 	linux_syscall(&r);
+	if (rewrite_enabled)
+		rewrite_site(pc, nr);
 	cpu->in_bento = 0;
 	regs_to_uc(uc, &r);
 }
@@ -237,10 +241,11 @@ static void emit_arg_checks(struct filter *f, long pid)
 	emit(f, BPF_ALU | BPF_AND | BPF_K, 0x7f, 0, 0);
 	emit(f, BPF_JMP | BPF_JGT | BPF_K, 13, TO_KILL, TO_ALLOW);
 	LD(0);
-	/* fcntl: record locks only (F_GETFL of the inherited descriptors is
-	 * read before the gate closes). */
-	checked_call(f, __NR_fcntl, 9);
+	/* fcntl: record locks and F_SETFL (F_GETFL of the inherited
+	 * descriptors is read before the gate closes). */
+	checked_call(f, __NR_fcntl, 10);
 	LD(ARG_LO(1));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 4 /* F_SETFL */, TO_ALLOW, 0);
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 5, TO_ALLOW, 0);
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 6, TO_ALLOW, 0);
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 7, TO_ALLOW, 0);

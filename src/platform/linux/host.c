@@ -317,6 +317,11 @@ int plat_file_lock(int fd, int cmd, void *fl)
 	return (int)HOST3(__NR_fcntl, fd, cmd, fl);
 }
 
+int plat_file_set_flags(int fd, int flags)
+{
+	return (int)HOST3(__NR_fcntl, fd, 4 /* F_SETFL */, flags);
+}
+
 int plat_file_flock(int fd, int op)
 {
 	return (int)HOST2(__NR_flock, fd, op);

@@ -75,7 +75,20 @@ struct plat_cpu {
 	int clear_tid;              /* host zeroes this when the thread ends */
 	void *stack_base;           /* bento stack + alt stack of this thread */
 	size_t stack_size;
+	uintptr_t alt_top;          /* top of the alternate stack (fast path) */
 };
+
+/* fastpath.S reaches these fields through %gs. */
+#define CPU_IN_BENTO 24
+#define CPU_ALT_TOP 48
+_Static_assert(__builtin_offsetof(struct plat_cpu, in_bento) == CPU_IN_BENTO, "in_bento");
+_Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt_top");
+
+/* rewrite.c: after a guest call trapped at pc (just after its syscall
+ * instruction), replace "mov $nr, %eax; syscall" there by a jump to a
+ * trampoline into the fast path. */
+void rewrite_site(uintptr_t pc, long nr);
+extern int rewrite_enabled;
 
 static inline struct plat_cpu *cpu_current(void)
 {

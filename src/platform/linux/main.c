@@ -187,6 +187,7 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 	adopt_stdio();
 	if ((r = gate_install()) < 0)
 		die("cannot install the seccomp gate", r);
+	rewrite_enabled = !s.no_rewrite;
 	s.argc = argc - first;
 	s.argv = argv + first;
 	s.envp = envp;

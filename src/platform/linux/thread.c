@@ -47,6 +47,7 @@ struct plat_cpu *cpu_create(void *kernel_thread)
 	cpu->stack_size = THREAD_AREA;
 	cpu->in_bento = 1;
 	cpu->clear_tid = -1;
+	cpu->alt_top = (uintptr_t)base + GUARD + ALT_STACK;
 	return cpu;
 }
 

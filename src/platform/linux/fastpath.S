@@ -1,0 +1,78 @@
+/*
+ * fastpath.S — the way into bento from a rewritten system-call site.
+ *
+ * A site "mov $nr, %eax; syscall" becomes "jmp trampoline; syscall". The
+ * trampoline (rewrite.c) steps over the guest's red zone, loads the number
+ * and calls fast_entry, which switches to the thread's bento stack, builds
+ * a struct cpu_regs, and calls fast_syscall in C. Registers the Linux
+ * system-call ABI preserves are preserved (rcx and r11 are clobbered, as
+ * the syscall instruction clobbers them), and so are the flags.
+ *
+ * When signals must be delivered, the call's result is stashed and the
+ * guest re-enters bento through a trapping syscall numbered
+ * LINUX_DELIVER_NR, so delivery sees the complete state, FPU included.
+ */
+	.text
+	.globl fast_entry
+	.hidden fast_entry
+	.type fast_entry, @function
+fast_entry:
+	movl $1, %gs:24                /* CPU_IN_BENTO: host signals only note */
+	pushfq
+	cld
+	mov %rsp, %r11                 /* guest stack: [flags][return into trampoline] */
+	mov %gs:48, %rsp               /* CPU_ALT_TOP */
+	sub $160, %rsp                 /* struct cpu_regs */
+	mov %r8, 0(%rsp)
+	mov %r9, 8(%rsp)
+	mov %r10, 16(%rsp)
+	movq $0, 24(%rsp)              /* r11: clobbered by syscall */
+	mov %r12, 32(%rsp)
+	mov %r13, 40(%rsp)
+	mov %r14, 48(%rsp)
+	mov %r15, 56(%rsp)
+	mov %rdi, 64(%rsp)
+	mov %rsi, 72(%rsp)
+	mov %rbp, 80(%rsp)
+	mov %rbx, 88(%rsp)
+	mov %rdx, 96(%rsp)
+	mov %rax, 104(%rsp)
+	movq $0, 112(%rsp)             /* rcx: clobbered by syscall */
+	lea 144(%r11), %rcx            /* the guest's rsp at the site: flags, return, red zone */
+	mov %rcx, 120(%rsp)
+	mov 8(%r11), %rcx              /* return address into the trampoline */
+	mov %rcx, 128(%rsp)
+	mov (%r11), %rcx
+	mov %rcx, 136(%rsp)            /* eflags */
+	movq $0, 144(%rsp)             /* fpstate: none on the fast path */
+	movq $0, 152(%rsp)
+	mov %r11, %rbx                 /* keep the guest stack across the call */
+	mov %rsp, %rdi
+	call fast_syscall
+	mov %rax, %rcx                 /* 1: deliver signals through the slow path */
+	mov 0(%rsp), %r8
+	mov 8(%rsp), %r9
+	mov 16(%rsp), %r10
+	mov 32(%rsp), %r12
+	mov 40(%rsp), %r13
+	mov 48(%rsp), %r14
+	mov 56(%rsp), %r15
+	mov 64(%rsp), %rdi
+	mov 72(%rsp), %rsi
+	mov 80(%rsp), %rbp
+	mov 96(%rsp), %rdx
+	mov 104(%rsp), %rax
+	mov %rbx, %r11
+	mov 88(%rsp), %rbx
+	mov %r11, %rsp                 /* back on the guest stack */
+	movl $0, %gs:24
+	test %rcx, %rcx
+	jnz 1f
+	popfq
+	ret
+1:	popfq
+	lea 136(%rsp), %rsp            /* drop the return address and the red-zone step */
+	mov $0x0be70000, %eax          /* LINUX_DELIVER_NR: traps into the slow path */
+	syscall
+	ud2
+	.section .note.GNU-stack, "", @progbits
