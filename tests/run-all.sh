@@ -29,10 +29,15 @@ run_suite() {
 		total_fail=$((total_fail + 1))
 	fi
 }
-for suite in unit cli guest apps escape; do
+for suite in unit cli guest apps procs escape; do
 	if [ -x "tests/$suite/run.sh" ]; then
 		run_suite "$suite" "tests/$suite/run.sh"
 	fi
 done
+# The front end again as built with AddressSanitizer and UBSan.
+[ -x build/san/bento ] && run_suite "cli (ASan+UBSan)" tests/cli/run.sh build/san/bento
+# The guest programs once more with the fast path off, so that both the
+# trapping path and the rewritten one stay tested.
+run_suite "guest --no-rewrite" env BENTO_OPTS=--no-rewrite tests/guest/run.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

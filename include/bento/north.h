@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <bento/types.h>
 #include <bento/errno.h>
+#include <bento/platform.h> /* struct cpu_regs */
 
 /* ---- Open files ------------------------------------------------------- */
 
@@ -387,6 +388,34 @@ int sig_altstack(const struct k_stack *ss, struct k_stack *old, uintptr_t cur_sp
 /* Interval timer ITIMER_REAL and alarm: values in microseconds. */
 int timer_setitimer(int which, const int64_t newv[4], int64_t oldv[4]);
 int timer_getitimer(int which, int64_t cur[4]);
+
+/* ---- Futexes (futex.c) ------------------------------------------------ */
+
+/* futex(2) on guest memory: op and flags as Linux. ts is the timeout
+ * (relative for WAIT, absolute for WAIT_BITSET) or NULL; val2 is the
+ * fourth argument when it is a number (REQUEUE, WAKE_OP). */
+long futex_op(uint32_t *uaddr, int op, uint32_t val, const struct b_timespec *ts, uint32_t *uaddr2,
+	      uint32_t val3, uintptr_t val2);
+/* Wake one waiter of a guest word (CLONE_CHILD_CLEARTID at thread exit). */
+void futex_wake_one(uint32_t *uaddr);
+
+/* ---- Host services the shim needs, through the kernel ----------------- */
+
+/* Fill buf with randomness from the host. */
+int random_get(void *buf, size_t n);
+/* CPUs the sandbox may use. */
+int cpu_count(void);
+/* The guest's thread pointer (%fs base) of the calling thread. */
+int thread_set_tls(uintptr_t fs_base);
+uintptr_t thread_get_tls(void);
+/* Run fn(arg) on a new host thread for guest thread t. */
+long thread_start(struct thread *t, void (*fn)(void *), void *arg);
+/* End the calling host thread (the guest thread has left). */
+_Noreturn void thread_leave(void);
+/* Continue as guest code with the given registers. */
+_Noreturn void guest_enter(const struct cpu_regs *regs);
+/* Write raw text to bento's log. */
+void klog_raw(const char *buf, size_t n);
 
 /* ---- Time ------------------------------------------------------------- */
 

@@ -209,6 +209,68 @@ int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim)
 	return 0;
 }
 
+int random_get(void *buf, size_t n)
+{
+	return plat_random(buf, n);
+}
+
+int cpu_count(void)
+{
+	return plat_cpu_count();
+}
+
+int thread_set_tls(uintptr_t fs_base)
+{
+	return plat_set_tls(fs_base);
+}
+
+uintptr_t thread_get_tls(void)
+{
+	return plat_get_tls();
+}
+
+struct start_args {
+	struct thread *t;
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void thread_trampoline(void *p)
+{
+	struct start_args a = *(struct start_args *)p;
+	kfree(p);
+	a.t->host_tid = plat_thread_id();
+	a.fn(a.arg);
+	plat_thread_exit();
+}
+
+long thread_start(struct thread *t, void (*fn)(void *), void *arg)
+{
+	struct start_args *a = kmalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	*a = (struct start_args){ t, fn, arg };
+	long r = plat_thread_spawn(thread_trampoline, a, t);
+	if (r < 0)
+		kfree(a);
+	return r;
+}
+
+_Noreturn void thread_leave(void)
+{
+	plat_thread_exit();
+}
+
+_Noreturn void guest_enter(const struct cpu_regs *regs)
+{
+	plat_enter_guest(regs);
+}
+
+void klog_raw(const char *buf, size_t n)
+{
+	plat_log(buf, n);
+}
+
 void **thread_shim_slot(void)
 {
 	return &cur_thread()->shim;

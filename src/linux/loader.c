@@ -76,7 +76,7 @@ static int prot_of(uint32_t pflags)
 static uintptr_t random_base(void)
 {
 	uint64_t r = 0;
-	plat_random(&r, sizeof(r));
+	random_get(&r, sizeof(r));
 	return 0x555555554000UL + ((r & 0xfffffUL) << 12);
 }
 

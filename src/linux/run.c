@@ -87,5 +87,5 @@ int linux_run(const struct linux_start *s)
 	}
 	const char *base = strrchr(path, '/');
 	proc_set_name(base ? base + 1 : path);
-	plat_enter_guest(&regs);
+	guest_enter(&regs);
 }

@@ -96,7 +96,7 @@ static int build_stack(struct stack_builder *b, const struct exec_image *img, co
 	ptrs[argc + 1 + envc] = 0;
 	uintptr_t platform = push_string(b, "x86_64");
 	uint8_t rnd[16];
-	plat_random(rnd, sizeof(rnd));
+	random_get(rnd, sizeof(rnd));
 	uintptr_t random = push_bytes(b, rnd, sizeof(rnd));
 	int uid, euid, suid, gid, egid, sgid;
 	cred_get(&uid, &euid, &suid, &gid, &egid, &sgid);

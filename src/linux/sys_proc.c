@@ -181,7 +181,7 @@ SYSCALL(sched_getaffinity)
 	if (a1 < 8 || (a1 & 7))
 		return -EINVAL;
 	memset(mask, 0, sizeof(mask));
-	int ncpu = plat_cpu_count();
+	int ncpu = cpu_count();
 	for (int i = 0; i < ncpu && i < 1024; i++)
 		mask[i / 8] |= (uint8_t)(1 << (i % 8));
 	size_t n = (size_t)a1 < sizeof(mask) ? (size_t)a1 : sizeof(mask);
@@ -208,7 +208,7 @@ SYSCALL(getrandom)
 	size_t n = (size_t)a1 > 33554431 ? 33554431 : (size_t)a1;
 	for (size_t done = 0; done < n;) {
 		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
-		if (plat_random(buf, k) < 0)
+		if (random_get(buf, k) < 0)
 			return -EIO;
 		if (copy_out((char *)a0 + done, buf, k) < 0)
 			return done ? (long)done : -EFAULT;
@@ -268,9 +268,9 @@ SYSCALL(arch_prctl)
 	case 0x1002: /* ARCH_SET_FS */
 		if (!vm_guest_range_ok((uintptr_t)a1, 1))
 			return -EPERM;
-		return plat_set_tls((uintptr_t)a1);
+		return thread_set_tls((uintptr_t)a1);
 	case 0x1003: { /* ARCH_GET_FS */
-		uintptr_t fs = plat_get_tls();
+		uintptr_t fs = thread_get_tls();
 		return copy_out((void *)a1, &fs, 8) < 0 ? -EFAULT : 0;
 	}
 	case 0x1001: /* ARCH_SET_GS: %gs belongs to bento */

@@ -38,7 +38,7 @@ long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, u
 	if (stack)
 		r->rsp = stack;
 	if (flags & CLONE_SETTLS)
-		plat_set_tls(tls);
+		thread_set_tls(tls);
 	int me = proc_getpid();
 	if (flags & CLONE_CHILD_SETTID)
 		copy_out((void *)ctid, &me, 4);
@@ -219,7 +219,7 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 	fresh.fpstate_size = regs->fpstate_size;
 	*regs = fresh;
 	exec_reset_fpu(regs);
-	plat_set_tls(0);
+	thread_set_tls(0);
 	const char *base = strrchr(canon, '/');
 	proc_set_name(base ? base + 1 : canon);
 	proc_vfork_release();

@@ -31,11 +31,10 @@ static void thread_begin(void *arg)
 {
 	struct thread_start *ts = arg;
 	*thread_shim_slot() = &ts->shim;
-	thread_set_host(ts->t, plat_thread_id());
-	plat_set_tls(ts->tls);
+	thread_set_tls(ts->tls);
 	struct cpu_regs regs = ts->regs;
 	/* ts stays allocated: it holds this thread's shim state. */
-	plat_enter_guest(&regs);
+	guest_enter(&regs);
 }
 
 static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long ctid, uintptr_t tls)
@@ -61,7 +60,7 @@ static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long c
 	ts->regs.fpstate = NULL;
 	if (stack)
 		ts->regs.rsp = stack;
-	ts->tls = (flags & CLONE_SETTLS) ? tls : plat_get_tls();
+	ts->tls = (flags & CLONE_SETTLS) ? tls : thread_get_tls();
 	ts->t = t;
 	if ((flags & CLONE_PARENT_SETTID) && copy_out((void *)ptid, &tid, 4) < 0)
 		goto fault;
@@ -69,7 +68,7 @@ static long clone_thread(unsigned long flags, uintptr_t stack, long ptid, long c
 		goto fault;
 	if (flags & CLONE_CHILD_CLEARTID)
 		thread_set_clear_tid(t, (uintptr_t)ctid);
-	long r = plat_thread_spawn(thread_begin, ts, t);
+	long r = thread_start(t, thread_begin, ts);
 	if (r < 0) {
 		thread_remove_record(t);
 		kfree(ts);
@@ -122,11 +121,11 @@ SYSCALL(exit)
 	if (ctid) {
 		uint32_t zero = 0;
 		if (copy_out((void *)ctid, &zero, 4) == 0)
-			plat_futex((uint32_t *)ctid, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0);
+			futex_wake_one((uint32_t *)ctid);
 	}
 	if (thread_exit_current() == 0)
 		proc_exit((int)(a0 & 0xff) << 8);
-	plat_thread_exit();
+	thread_leave();
 }
 
 SYSCALL(set_tid_address)
@@ -150,16 +149,12 @@ SYSCALL(rseq)
 	return -ENOSYS;
 }
 
-/* Futex operations go to the host on the guest's own memory (private to
- * this process). A wait never blocks longer than a slice, so that a
- * signal queued just before the host wait started is not missed; a
- * spurious wake-up is allowed by futex(2). */
 SYSCALL(futex)
 {
 	int op = (int)a1, cmd = op & 0x7f;
 	struct b_timespec ts, *tp = NULL;
-	int is_wait = cmd == 0 || cmd == 9; /* WAIT, WAIT_BITSET */
-	if (a3 && (is_wait || cmd == 6 || cmd == 11 || cmd == 13)) {
+	int timed = cmd == 0 || cmd == 9 || cmd == 6 || cmd == 11 || cmd == 13;
+	if (a3 && timed) {
 		struct l_timespec lt;
 		if (copy_in(&lt, (void *)a3, sizeof(lt)) < 0)
 			return -EFAULT;
@@ -168,25 +163,8 @@ SYSCALL(futex)
 		ts = (struct b_timespec){ lt.tv_sec, lt.tv_nsec };
 		tp = &ts;
 	}
-	if (is_wait && !tp) {
-		if (sig_has_deliverable())
-			return -EINTR;
-		/* WAIT takes a relative timeout, WAIT_BITSET an absolute one. */
-		struct b_timespec slice = { 0, 200000000 };
-		if (cmd == 9) {
-			struct b_timespec now;
-			time_get((op & 256) ? 0 : 1, &now);
-			slice.sec = now.sec + (now.nsec + slice.nsec) / 1000000000;
-			slice.nsec = (now.nsec + slice.nsec) % 1000000000;
-		}
-		long r = plat_futex((uint32_t *)a0, op, (uint32_t)a2, &slice, NULL, (uint32_t)a5);
-		return r == -ETIMEDOUT ? 0 : r;
-	}
-	if (is_wait && sig_has_deliverable())
-		return -EINTR;
-	void *arg4 = tp;
-	if (!is_wait && cmd != 6 && cmd != 11 && cmd != 13)
-		arg4 = (void *)a3; /* val2 for REQUEUE / WAKE_OP */
-	return plat_futex((uint32_t *)a0, op, (uint32_t)a2, arg4, (uint32_t *)a4, (uint32_t)a5);
+	if (cmd > 13)
+		return -ENOSYS;
+	return futex_op((uint32_t *)a0, op, (uint32_t)a2, tp, (uint32_t *)a4, (uint32_t)a5, (uintptr_t)a3);
 }
 

@@ -63,5 +63,5 @@ void trace_call(long nr, const struct cpu_regs *r, long result)
 	}
 	if (len > (int)sizeof(line))
 		len = sizeof(line);
-	plat_log(line, (size_t)len);
+	klog_raw(line, (size_t)len);
 }

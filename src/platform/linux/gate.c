@@ -198,7 +198,7 @@ static const int plain_allowed[] = {
 	__NR_fsync, __NR_ftruncate, __NR_fchmod, __NR_sigaltstack, __NR_fstatfs,
 	__NR_gettid, __NR_getdents64, __NR_clock_gettime, __NR_clock_getres,
 	__NR_exit_group, __NR_mkdirat, __NR_unlinkat, __NR_renameat2, __NR_linkat,
-	__NR_symlinkat, __NR_readlinkat, __NR_fchmodat, __NR_utimensat, __NR_ppoll,
+	__NR_symlinkat, __NR_readlinkat, __NR_ppoll,
 	__NR_getrandom, __NR_memfd_create, __NR_openat2, __NR_kill, __NR_waitid,
 	__NR_flock,
 };
@@ -254,6 +254,15 @@ static void emit_arg_checks(struct filter *f, long pid)
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 38, TO_ALLOW, 0);
 	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 	LD(0);
+	/* utimensat: on a descriptor only (path NULL). Landlock does not
+	 * check times, so a path here would reach any host file; and chmod
+	 * goes through fchmod for the same reason (no fchmodat). */
+	checked_call(f, __NR_utimensat, 5);
+	LD(ARG_LO(1));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_KILL);
+	LD(ARG_HI(1));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_KILL);
+	LD(0);
 	/* tgkill and kill: Landlock's signal scope and the pid namespace keep
 	 * them inside the sandbox (a pid check here would not survive fork). */
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, TO_ALLOW, 0);
@@ -306,5 +315,5 @@ int gate_install(void)
 /* Number of host system calls on the allow-list (for docs and tests). */
 int gate_allowed_count(void)
 {
-	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 6; /* + ioctl clone futex tgkill arch_prctl fcntl */
+	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 7; /* + ioctl clone futex fcntl utimensat tgkill arch_prctl */
 }

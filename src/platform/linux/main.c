@@ -52,10 +52,10 @@ static _Noreturn void die_arg(const char *what, const char *arg)
 	plat_exit(EXIT_BENTO_ERROR);
 }
 
-static int cpu_count;
+static int host_cpus;
 int plat_cpu_count(void)
 {
-	return cpu_count > 0 ? cpu_count : 1;
+	return host_cpus > 0 ? host_cpus : 1;
 }
 
 static void count_cpus(void)
@@ -63,7 +63,7 @@ static void count_cpus(void)
 	uint64_t mask[16];
 	long n = HOST3(__NR_sched_getaffinity, 0, sizeof(mask), mask);
 	for (long i = 0; i < n / 8; i++)
-		cpu_count += __builtin_popcountll(mask[i]);
+		host_cpus += __builtin_popcountll(mask[i]);
 }
 
 /* "FD:GUEST:MODE" */
