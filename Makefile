@@ -48,7 +48,10 @@ $(BUILD)/san/bento: $(CLI_SRC) $(HEADERS)
 check: all $(BUILD)/san/bento
 	@tests/run-all.sh
 
+bench: all
+	@bench/run.sh
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check clean
+.PHONY: all check clean bench

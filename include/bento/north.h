@@ -202,6 +202,53 @@ int timerfd_get(int fd, struct b_timespec cur[2]);
 int signalfd_create(int fd, uint64_t mask, int flags, size_t rec_size,
 		    void (*encode)(const struct b_siginfo *info, void *rec));
 
+/* ---- Sockets (socket.c) ----------------------------------------------- */
+
+/* Host sockets passed through to the host, which confines them. Linux
+ * numbering for domains, types, SOCK_NONBLOCK/SOCK_CLOEXEC, MSG_* flags,
+ * levels and options; addresses are Linux sockaddrs and control data
+ * Linux cmsghdrs. An AF_UNIX path name is a guest path, resolved by the
+ * VFS: the socket file lives in a host directory mount (docs/
+ * architecture.md, "Sockets"). Blocking calls wait in bento and return
+ * -EINTR when a signal becomes deliverable. */
+#define K_NET_NONE 0     /* no network: AF_INET/AF_INET6 are refused */
+#define K_NET_LOOPBACK 1 /* a private network namespace with loopback */
+#define K_NET_HOST 2     /* the host's network */
+/* At start-up, before the guest runs (and before any fork). */
+void sock_net_init(int mode);
+int sock_create(int domain, int type, int protocol);
+int sock_pair(int domain, int type, int protocol, int sv[2]);
+int sock_bind(int fd, const void *uaddr, uint32_t len);
+int sock_connect(int fd, const void *uaddr, uint32_t len);
+int sock_listen(int fd, int backlog);
+/* uaddr/ulen may be NULL; *ulen is guest memory (in: buffer size, out:
+ * the address's length). flags: SOCK_NONBLOCK | SOCK_CLOEXEC. */
+int sock_accept(int fd, void *uaddr, uint32_t *ulen, int flags);
+/* A message: iov is a bento array of guest buffers; uname/ucontrol are
+ * guest memory. recv sets namelen to the address's full length (the copy
+ * is cut to the buffer), controllen to the control bytes written and
+ * flags (MSG_TRUNC, MSG_CTRUNC, ...). Descriptors in SCM_RIGHTS are the
+ * guest's: sent ones must be host-backed files or sockets (-EOPNOTSUPP
+ * otherwise), received ones are installed as new descriptors. */
+struct k_iovec { void *ubase; size_t len; };
+struct k_msghdr {
+	void *uname;
+	uint32_t namelen;
+	struct k_iovec *iov;
+	size_t iovlen;
+	void *ucontrol;
+	size_t controllen;
+	int flags;
+};
+long sock_sendmsg(int fd, struct k_msghdr *msg, int flags);
+long sock_recvmsg(int fd, struct k_msghdr *msg, int flags);
+int sock_shutdown(int fd, int how);
+/* uval/ulen are guest memory, handed to the host. */
+int sock_getsockopt(int fd, int level, int name, void *uval, uint32_t *ulen);
+int sock_setsockopt(int fd, int level, int name, const void *uval, uint32_t len);
+/* getsockname (peer 0) / getpeername (peer 1); ulen as for accept. */
+int sock_getname(int fd, int peer, void *uaddr, uint32_t *ulen);
+
 /* ---- Mount table (set up before the guest starts) --------------------- */
 
 int vfs_mount_host(const char *guest_path, int host_dir, int writable);
@@ -277,6 +324,11 @@ void thread_set_host(struct thread *t, long host_tid);
 /* Record/read the CLONE_CHILD_CLEARTID address of the calling thread. */
 void thread_set_clear_tid(struct thread *t, uintptr_t uaddr);
 uintptr_t thread_clear_tid(void);
+/* execve: make every other thread of the process leave, and wait for
+ * them; the caller becomes the main thread (tid = pid). */
+void thread_kill_others(void);
+/* Must the calling thread leave (another thread exec'd)? */
+int thread_is_doomed(void);
 /* Drop a thread record that never started. */
 void thread_remove_record(struct thread *t);
 /* The calling thread is leaving; returns the number of threads left. */
@@ -388,6 +440,14 @@ int sig_altstack(const struct k_stack *ss, struct k_stack *old, uintptr_t cur_sp
 /* Interval timer ITIMER_REAL and alarm: values in microseconds. */
 int timer_setitimer(int which, const int64_t newv[4], int64_t oldv[4]);
 int timer_getitimer(int which, int64_t cur[4]);
+
+/* ---- System V shared memory (sysvshm.c) ------------------------------ */
+
+int sysv_shmget(int key, size_t size, int flags);
+long sysv_shmat(int id, uintptr_t addr, int flags);
+int sysv_shmdt(uintptr_t addr);
+/* cmd IPC_RMID 0, IPC_SET 1, IPC_STAT 2; kbuf: struct shmid64_ds. */
+int sysv_shmctl(int id, int cmd, void *kbuf);
 
 /* ---- Futexes (futex.c) ------------------------------------------------ */
 

@@ -165,6 +165,64 @@ int plat_file_poll(struct b_pollfd *fds, int n, const struct b_timespec *timeout
 /* Anonymous in-memory file (memfd) backing tmpfs files. */
 int plat_memfd(const char *name);
 
+/* ---- Sockets (host sockets; the host confines them) ------------------- */
+
+/* Linux's struct iovec and struct msghdr. The msghdr and its iov array
+ * are bento memory; iov bases, name and control may be guest memory,
+ * which the host checks. */
+struct plat_iovec { void *base; size_t len; };
+struct plat_msghdr {
+	void *name;
+	uint32_t namelen;
+	struct plat_iovec *iov;
+	size_t iovlen;
+	void *control;
+	size_t controllen;
+	int flags;
+};
+
+/* A socket of domain AF_UNIX (1) or, only when the sandbox has a network
+ * (--net loopback|host; the gate checks the domain too), AF_INET (2) or
+ * AF_INET6 (10); type SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (no raw or
+ * packet sockets); protocol 0, 1 (ICMP echo), 6 (TCP), 17 (UDP) or 58
+ * (ICMPv6 echo). Anything else is refused (-EAFNOSUPPORT, -EPERM,
+ * -ESOCKTNOSUPPORT, -EPROTONOSUPPORT). The handle is always non-blocking
+ * on the host: the kernel does its own waiting. */
+int plat_socket(int domain, int type, int protocol);
+/* A connected pair of AF_UNIX sockets (types as plat_socket). */
+int plat_socketpair(int domain, int type, int protocol, int sv[2]);
+/* bind (PLAT_SOCK_BIND) or connect (PLAT_SOCK_CONNECT) fd to the Linux
+ * sockaddr addr (bento memory, 2..128 bytes). An AF_UNIX path name is
+ * accepted only as one component ("name": no '/', not "." or "..")
+ * inside dir, a directory handle from plat_file_open (so beneath a
+ * granted directory; the host call runs with the calling thread's own
+ * working directory at dir — host threads do not share it); with dir -1
+ * only inet, abstract, unnamed and AF_UNSPEC addresses pass. */
+int plat_sock_addr(int op, int fd, int dir, const void *addr, uint32_t len);
+/* accept4 on fd: a new non-blocking handle, the peer's address in addr
+ * (bento memory, *len bytes; *len becomes its full length); -EAGAIN when
+ * nobody is waiting. */
+int plat_sock_accept(int fd, void *addr, uint32_t *len);
+/* sendmsg (PLAT_SOCK_SEND) or recvmsg (PLAT_SOCK_RECV) on fd with Linux
+ * MSG_* flags. A send to an AF_UNIX path name needs dir as in
+ * plat_sock_addr. The host never raises SIGPIPE (MSG_NOSIGNAL is added)
+ * and received descriptors are close-on-exec; SCM_RIGHTS data is passed
+ * as given (the kernel puts only host handles it holds there). */
+long plat_sock_msg(int op, int fd, int dir, struct plat_msghdr *msg, int flags);
+/* The rest, on fd: PLAT_SOCK_LISTEN (a = backlog), PLAT_SOCK_SHUTDOWN
+ * (a = how), PLAT_SOCK_GETOPT / PLAT_SOCK_SETOPT (level a, option b, value
+ * val of *len bytes; val and len may be guest memory; attaching BPF
+ * filters, SO_BINDTODEVICE and TCP_ULP are refused with -EPERM),
+ * PLAT_SOCK_NAME / PLAT_SOCK_PEER (own or peer address into val, *len as
+ * for accept). */
+long plat_sock_ctl(int op, int fd, int a, int b, void *val, uint32_t *len);
+
+enum plat_sock_op {
+	PLAT_SOCK_BIND, PLAT_SOCK_CONNECT, PLAT_SOCK_SEND, PLAT_SOCK_RECV,
+	PLAT_SOCK_LISTEN, PLAT_SOCK_SHUTDOWN, PLAT_SOCK_GETOPT, PLAT_SOCK_SETOPT,
+	PLAT_SOCK_NAME, PLAT_SOCK_PEER,
+};
+
 /* Number of CPUs the host lets this process use. */
 int plat_cpu_count(void);
 

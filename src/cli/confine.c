@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -200,6 +202,52 @@ int confine_process(void)
 		return -1;
 	/* No set-uid gain ever; Landlock also requires it. */
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int confine_readonly_root(void)
+{
+	/* Private too: no mount made in here ever reaches the host's tree,
+	 * even where the host's / is shared (systemd). */
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY,
+				   .propagation = MS_PRIVATE };
+
+	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &attr,
+		    sizeof attr) == 0)
+		return 0;
+	return errno == ENOSYS ? 1 : -1;
+}
+
+int confine_readonly(int fd, const char *host)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct stat want, got;
+	int saved, clone;
+
+	/*
+	 * open_tree() clones only mounts of our own namespace, and fd was
+	 * opened in the host's: reopen by path, then check it is the same.
+	 */
+	clone = (int)syscall(SYS_open_tree, AT_FDCWD, host,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (clone < 0)
+		return errno == ENOSYS ? 1 : -1;
+	if (syscall(SYS_mount_setattr, clone, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		    &attr, sizeof attr) < 0) {
+		saved = errno;
+		close(clone);
+		errno = saved;
+		return saved == ENOSYS ? 1 : -1;
+	}
+	if (fstat(fd, &want) < 0 || fstat(clone, &got) < 0 ||
+	    want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
+		close(clone);
+		errno = ESTALE;
+		return -1;
+	}
+	saved = dup2(clone, fd) < 0 ? errno : 0;
+	close(clone);
+	errno = saved;
+	return saved ? -1 : 0;
 }
 
 int confine_fds(const int *keep, size_t n)

@@ -48,6 +48,29 @@ void confine_report(int created, bool private_net);
 int confine_process(void);
 
 /*
+ * Landlock does not check chmod or utimes: without more, a hostile guest
+ * could change the mode or times of any host file it can name (its uid
+ * owns, or any as root), and of a read-only mount's files. So in the new
+ * mount namespace every mount is made read-only and private (mount_setattr
+ * on "/", recursive; the host's own mounts are not touched); descriptors opened
+ * before, in the host's namespace (the rw mounts'), keep their mounts'
+ * rights. Returns 0, 1 when the kernel has no mount_setattr, or -1 with
+ * errno set.
+ */
+int confine_readonly_root(void);
+
+/*
+ * Replaces fd, an O_PATH descriptor of host path `host` (a read-only
+ * mount of the policy, opened in the host's namespace), by the same file
+ * or tree in a detached, read-only clone of its mount (open_tree +
+ * mount_setattr MOUNT_ATTR_RDONLY, at the same descriptor number). Needs
+ * the new mount namespace. Returns 0, 1 when the kernel has no
+ * mount_setattr (fd is left as it was), or -1 with errno set (ESTALE: the
+ * path no longer names the file the descriptor was opened on).
+ */
+int confine_readonly(int fd, const char *host);
+
+/*
  * Makes every descriptor above 2 close-on-exec except the n in keep, which
  * lose close-on-exec: the sandbox must inherit exactly stdin, stdout,
  * stderr and its mounts, never a descriptor bento's caller leaked to it.

@@ -303,8 +303,9 @@ static int create_ruleset(struct ruleset *rs, int abi)
 	struct ruleset_attr attr = { 0 };
 
 	attr.handled_access_fs = rs->handled_fs = fs_rights_of_abi(abi);
-	/* No port rules: with --net none there is no TCP at all. */
-	if (abi >= 4 && rs->p->net == NET_NONE)
+	/* No port rules: with --net none and no private network namespace
+	 * there is no TCP at all (in one, TCP reaches only its loopback). */
+	if (abi >= 4 && rs->p->net == NET_NONE && !rs->p->net_private)
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 					  LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	if (abi >= 6)

@@ -11,7 +11,7 @@
  * argv, one word a line, in place of executing it (after confinement, so it
  * shows what the sandbox would really get); BENTO_NO_NAMESPACES=1 creates
  * no namespaces, as on a host that refuses them all; BENTO_DEBUG=1 reports
- * skipped namespaces and a missing Landlock.
+ * skipped namespaces, a missing Landlock and the tmpfs scratch directories.
  */
 #include "cli/cli.h"
 #include "cli/confine.h"
@@ -260,6 +260,37 @@ static int hand_over_fds(const struct policy *p)
 	return confine_fds(keep, n);
 }
 
+/*
+ * Makes the host read-only for the sandbox, except through the rw mounts'
+ * descriptors, and gives each read-only mount a read-only clone: Landlock
+ * does not check chmod or utimes (see confine.h).
+ */
+static int readonly_mounts(struct policy *p)
+{
+	int rc = confine_readonly_root();
+
+	if (rc < 0) {
+		fprintf(stderr, "bento: read-only host: %s\n", strerror(errno));
+		return -1;
+	}
+	if (rc > 0) {
+		cli_debug("no mount_setattr: the host stays writable for "
+			  "chmod and utimes");
+		return 0;
+	}
+	for (size_t i = 0; i < p->n_entries; i++) {
+		struct entry *e = &p->entries[i];
+		if (e->kind != ENTRY_MOUNT || e->rw || e->fd < 0)
+			continue;
+		if (confine_readonly(e->fd, e->host) < 0) {
+			fprintf(stderr, "bento: read-only mount of %s: %s\n",
+				e->host, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* What the sandbox is told about the network (docs/cli.md). */
 static const char *net_label(const struct policy *p, int created)
 {
@@ -283,10 +314,13 @@ static int run_child(struct run *r)
 	if (created < 0)
 		return BENTO_EXIT_INTERNAL;
 	confine_report(created, private_net);
+	if ((created & CONFINE_MNT) && readonly_mounts(&r->policy) < 0)
+		return BENTO_EXIT_INTERNAL;
 	if (confine_process() < 0) {
 		fprintf(stderr, "bento: confine: %s\n", strerror(errno));
 		return BENTO_EXIT_INTERNAL;
 	}
+	r->policy.net_private = private_net && (created & CONFINE_NET);
 	abi = landlock_apply(&r->policy, r->sandbox_fd, err, sizeof err);
 	if (abi < 0) {
 		fprintf(stderr, "bento: %s\n", err);

@@ -4,10 +4,12 @@
  * A policy is a guest mount table (host directories or files, in-memory
  * tmpfs, symlinks), a list of hidden guest paths, the guest's environment,
  * its working directory and a few flags. main.c fills it from the command
- * line, policy_finish() adds the defaults, policy_open() opens the host
- * descriptors, and policy_sandbox_argv() turns it into the argument vector
- * of bento-sandbox (the contract is in docs/cli.md). landlock.c turns the
- * same policy into host-level Landlock rules.
+ * line, policy_finish() adds the defaults, policy_make_scratch() gives each
+ * tmpfs its host directory, policy_open() opens the host descriptors, and
+ * policy_sandbox_argv() turns it into the argument vector of bento-sandbox
+ * (the contract is in docs/cli.md); policy_remove_scratch() cleans up once
+ * the sandbox is gone. landlock.c turns the same policy into host-level
+ * Landlock rules.
  *
  * Every function that can fail returns 0 or -1 and leaves a one-line reason
  * (without the "bento: " prefix) in policy->err. Running out of memory ends
@@ -64,6 +66,10 @@ struct policy {
 	bool root_rw;
 	char *cwd;		/* the guest's initial directory */
 	enum net_mode net;
+	/* NET_NONE got its private network namespace (set after the
+	 * namespaces are made): TCP stays within it, so Landlock need not
+	 * shut TCP off. */
+	bool net_private;
 	bool trace, no_rewrite;
 	bool finished;
 	char err[512];

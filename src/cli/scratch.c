@@ -114,19 +114,24 @@ int scratch_create(struct scratch *s, const char *guest, char *err,
 	 * reach, let alone swap, what is inside: paths are safe from here on.
 	 * dir's mode is set explicitly too, not left to mkdir and the umask.
 	 */
-	if (chmod(top, 0700) < 0 || lstat(top, &st) < 0 ||
-	    mkdir(dir, 0700) < 0 || chmod(dir, mode_for(guest)) < 0)
-		goto undo;
+	if (chmod(top, 0700) < 0 || lstat(top, &st) < 0) {
+		fail(err, errlen, "tmpfs %s: %s: %s", guest, top, strerror(errno));
+		rmdir(top);	/* empty; its identity is unknown, though */
+		free(top);
+		free(dir);
+		memset(s, 0, sizeof *s);
+		return -1;
+	}
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	return 0;
-undo:
-	fail(err, errlen, "tmpfs %s: %s: %s", guest, dir, strerror(errno));
-	{
+	if (mkdir(dir, 0700) < 0 || chmod(dir, mode_for(guest)) < 0) {
 		char ignored[8];
+
+		fail(err, errlen, "tmpfs %s: %s: %s", guest, dir, strerror(errno));
 		scratch_remove(s, ignored, sizeof ignored);
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
 /* A removal under way. */
@@ -217,11 +222,13 @@ static void remove_entry(struct remover *rm, int dirfd, const char *name,
 			note(rm, name);
 		return;
 	}
-	if (depth >= REMOVE_MAX_DEPTH) {
+	fd = open_dir(dirfd, name);
+	if (fd >= 0 && depth >= REMOVE_MAX_DEPTH) {
+		/* open_dir made it 0700: moving a directory needs its w bit. */
+		close(fd);
 		move_up(rm, dirfd, name);
 		return;
 	}
-	fd = open_dir(dirfd, name);
 	if (fd < 0) {
 		/* Replaced by a non-directory since the fstatat: unlink that. */
 		if ((errno == ELOOP || errno == ENOTDIR) &&

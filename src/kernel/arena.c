@@ -67,6 +67,16 @@ int arena_init(void)
 	return 0;
 }
 
+void *shm_pages(size_t len)
+{
+	return arena_pages_get(len);
+}
+
+void shm_pages_free(void *p, size_t len)
+{
+	arena_pages_put(p, (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+}
+
 void *shm_alloc(size_t n)
 {
 	return heap_alloc(&arena->heap, n);

@@ -1,8 +1,9 @@
 /* devfs.c — bento's /dev: a fixed set of character devices (null, zero,
- * full, random, urandom, tty), the stdio links into /proc/self/fd, an
- * empty pts directory and the shm directory (a tmpfs mounted on top).
- * Nothing here reaches the host except the randomness of /dev/random,
- * the memfd behind mmap of /dev/zero and the terminal behind /dev/tty.
+ * full, random, urandom, tty), the stdio links into /proc/self/fd, the
+ * pts directory (holding only the terminal the guest inherited, if any)
+ * and the shm directory (a tmpfs mounted on top). Nothing here reaches
+ * the host except the randomness of /dev/random, the memfd behind mmap
+ * of /dev/zero and the inherited terminal behind /dev/tty and /dev/pts.
  *
  * Also home of file_reopen(), the open file description that stands for
  * another one (/dev/tty, /proc/self/fd/N of a pipe). */
@@ -250,6 +251,7 @@ static const struct file_ops node_ops = {
 
 /* ---- reopened files (/dev/tty, /proc/self/fd/N) -------------------------- */
 
+/* Every operation of a reopened file goes to the file it stands for. */
 static struct file *inner_of(struct file *f)
 {
 	return ((struct devfile *)f->priv)->inner;

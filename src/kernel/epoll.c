@@ -45,10 +45,13 @@ struct epitem {
 	struct epitem *next_in_file;
 };
 
+#define MAX_WAITERS 8
+
 struct epoll {
 	struct epitem **items;
 	int n, cap;
 	int cursor;                 /* where the next scan starts */
+	struct thread *waiters[MAX_WAITERS]; /* threads in epollfd_wait */
 };
 
 static struct {
@@ -145,11 +148,12 @@ static int item_add(struct epoll *ep, int fd, struct file *f, const struct k_epo
 	return 0;
 }
 
-/* The ready subset of what it asks for. */
-static uint32_t item_poll(struct epitem *it, int *may_sleep)
+/* The ready subset of what it asks for; pw (or NULL) learns what to wait
+ * for when nothing is. */
+static uint32_t item_poll(struct epitem *it, struct poll_wait *pw)
 {
 	short want = (short)(it->events & ~FLAG_BITS & 0x7fff);
-	return (uint16_t)file_poll_ready(it->file, want, may_sleep);
+	return (uint16_t)file_poll_ready(it->file, want, pw);
 }
 
 static int item_due(struct epitem *it, uint32_t ready, uint32_t seq)
@@ -175,6 +179,16 @@ static int reaches(struct file *f, struct file *target, int depth)
 	return 0;
 }
 
+/* A change of the list: wake its waiters to scan again (see
+ * epollfd_wait). */
+static void kick_waiters(struct epoll *ep)
+{
+	struct thread *self = cur_thread();
+	for (int i = 0; i < MAX_WAITERS; i++)
+		if (ep->waiters[i] && ep->waiters[i] != self)
+			thread_kick(ep->waiters[i]);
+}
+
 /* ---- the file --------------------------------------------------------- */
 
 /* A set is readable when one of its items would be reported; polling it
@@ -182,13 +196,12 @@ static int reaches(struct file *f, struct file *target, int depth)
 static short epoll_poll(struct file *f, short events)
 {
 	struct epoll *ep = f->priv;
-	int ignored = 1;
 	short rev = 0;
 	ep_lock();
 	uint32_t seq = poll_seq();
 	for (int i = 0; i < ep->n && !rev; i++) {
 		struct epitem *it = ep->items[i];
-		if (!it->fired && item_due(it, item_poll(it, &ignored), seq))
+		if (!it->fired && item_due(it, item_poll(it, NULL), seq))
 			rev = 1; /* POLLIN */
 	}
 	ep_unlock();
@@ -331,6 +344,8 @@ int epollfd_ctl(int epfd, int op, int fd, const struct k_epoll_event *ev)
 	if (r == 0) {
 		ep_lock();
 		r = ctl_locked(ef, tf, op, fd, ev);
+		if (r == 0 && op != K_EPOLL_CTL_DEL)
+			kick_waiters(ef->priv);
 		ep_unlock();
 	}
 	file_put(tf);
@@ -348,7 +363,7 @@ struct ep_wait {
 
 /* One pass over the set from the cursor; a full batch moves the cursor
  * past the last item reported, so ready items take turns. */
-static int ep_scan(void *ctx, int *may_sleep)
+static int ep_scan(void *ctx, struct poll_wait *pw)
 {
 	struct ep_wait *w = ctx;
 	struct epoll *ep = w->ep;
@@ -361,11 +376,14 @@ static int ep_scan(void *ctx, int *may_sleep)
 		struct epitem *it = ep->items[i];
 		if (it->fired)
 			continue;
-		uint32_t ready = item_poll(it, may_sleep);
+		uint32_t ready = item_poll(it, pw);
 		int due = item_due(it, ready, seq);
 		it->last = ready;
-		if (!due)
+		if (!due) {
+			if (ready) /* edge-triggered, reported: wait for a change */
+				poll_wait_add(pw, it->file, 0);
 			continue;
+		}
 		w->out[count].events = ready;
 		w->out[count].data = it->data;
 		count++;
@@ -380,6 +398,22 @@ static int ep_scan(void *ctx, int *may_sleep)
 	return count;
 }
 
+/* Waiters register in their set so that epoll_ctl can kick them: a
+ * waiter may sleep in the host on other handles and would not see a new
+ * item otherwise (one that does not fit waits out its slice). */
+static int waiter_slot(struct epoll *ep, struct thread *self, struct thread *now)
+{
+	ep_lock();
+	int slot = -1;
+	for (int i = 0; i < MAX_WAITERS && slot < 0; i++)
+		if (ep->waiters[i] == self)
+			slot = i;
+	if (slot >= 0)
+		ep->waiters[slot] = now;
+	ep_unlock();
+	return slot;
+}
+
 int epollfd_wait(int epfd, struct k_epoll_event *out, int maxevents, const struct b_timespec *timeout)
 {
 	if (maxevents <= 0)
@@ -390,7 +424,11 @@ int epollfd_wait(int epfd, struct k_epoll_event *out, int maxevents, const struc
 	int r = -EINVAL;
 	if (is_epoll(f)) {
 		struct ep_wait w = { f->priv, out, maxevents };
+		struct thread *self = cur_thread();
+		int slot = self ? waiter_slot(w.ep, NULL, self) : -1;
 		r = poll_loop(ep_scan, &w, timeout);
+		if (slot >= 0)
+			waiter_slot(w.ep, self, NULL);
 	}
 	file_put(f);
 	return r;

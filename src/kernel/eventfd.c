@@ -119,6 +119,13 @@ static void eventfd_release(struct file *f)
 		shm_free(e);
 }
 
+/* The child of a fork holds copies of the open file: one more user of
+ * the shared counter each (called in the parent, delta -1 on failure). */
+static void eventfd_forked(struct file *f, int delta)
+{
+	__atomic_add_fetch(&eventfd_of(f)->refs, (uint32_t)delta, __ATOMIC_RELAXED);
+}
+
 static const struct file_ops eventfd_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
@@ -126,15 +133,10 @@ static const struct file_ops eventfd_ops = {
 	.seek = anon_inode_seek,
 	.poll = eventfd_poll,
 	.release = eventfd_release,
+	.forked = eventfd_forked,
 	.stream = 1,
 	.poll_wakes = 1,
 };
-
-void eventfd_file_forked(struct file *f, int delta)
-{
-	if (f->ops == &eventfd_ops)
-		__atomic_add_fetch(&eventfd_of(f)->refs, delta, __ATOMIC_RELAXED);
-}
 
 int eventfd_create(unsigned int initval, int flags)
 {

@@ -531,12 +531,12 @@ long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void
 /* ---- poll ------------------------------------------------------------- */
 
 /* A sleep is cut into slices so that a signal landing just before the
- * host wait starts is noticed; kinds without poll_wakes are re-polled
- * every step. */
+ * host wait starts is noticed; files that can only be re-polled are
+ * re-polled every step. */
 #define POLL_SLICE_NS 50000000LL
 #define POLL_STEP_NS 1000000LL
 
-short file_poll_ready(struct file *f, short events, int *may_sleep)
+short file_poll_ready(struct file *f, short events, struct poll_wait *pw)
 {
 	short want = (short)(events | 8 | 16);
 	if (events & 0x40) /* POLLRDNORM */
@@ -545,14 +545,25 @@ short file_poll_ready(struct file *f, short events, int *may_sleep)
 		want |= 4;
 	if (!f->ops->poll)
 		return events & (1 | 4 | 0x40 | 0x100); /* always ready */
-	if (!f->ops->poll_wakes)
-		*may_sleep = 0;
 	short r = f->ops->poll(f, want);
 	if (r & 1)
 		r |= 0x40;
 	if (r & 4)
 		r |= 0x100;
-	return (short)(r & (events | 8 | 16));
+	r &= (short)(events | 8 | 16);
+	if (!r && pw)
+		poll_wait_add(pw, f, want);
+	return r;
+}
+
+void poll_wait_add(struct poll_wait *pw, struct file *f, short events)
+{
+	if (f->ops->poll_wakes)
+		pw->wakers++;
+	else if (f->host_fd >= 0 && events && pw->nhost < POLL_HOST_MAX)
+		pw->host[pw->nhost++] = (struct b_pollfd){ f->host_fd, events, 0 };
+	else
+		pw->others++;
 }
 
 uint32_t poll_seq(void)
@@ -578,10 +589,12 @@ static int64_t mono_now(void)
 /* Sleepers count themselves in w[1] before reading the counter, and
  * notifiers bump the counter before reading w[1]: a change after a scan
  * either moves the counter (the host wait returns at once) or sees the
- * sleeper and wakes it. */
-int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_timespec *timeout)
+ * sleeper and wakes it. A wait in the host on handles ends when one is
+ * ready or a signal kicks the thread. */
+int poll_loop(int (*scan)(void *ctx, struct poll_wait *pw), void *ctx, const struct b_timespec *timeout)
 {
 	uint32_t *w = arena_poll_words();
+	struct poll_wait pw;
 	int64_t deadline = 0;
 	if (timeout) {
 		int64_t sec = timeout->sec > 1000000000LL ? 1000000000LL : timeout->sec;
@@ -591,11 +604,12 @@ int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_
 	__atomic_add_fetch(&w[1], 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		uint32_t seen = __atomic_load_n(&w[0], __ATOMIC_SEQ_CST);
-		int may_sleep = 1;
-		r = scan(ctx, &may_sleep);
+		pw.wakers = pw.others = pw.nhost = 0;
+		r = scan(ctx, &pw);
 		if (r)
 			break;
-		int64_t step = may_sleep ? POLL_SLICE_NS : POLL_STEP_NS;
+		int in_host = pw.nhost && !pw.wakers && !pw.others;
+		int64_t step = pw.others || (pw.nhost && !in_host) ? POLL_STEP_NS : POLL_SLICE_NS;
 		if (timeout) {
 			int64_t left = deadline - mono_now();
 			if (left <= 0)
@@ -608,7 +622,10 @@ int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_
 			break;
 		}
 		struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
-		plat_wait_shared(&w[0], seen, &ts);
+		if (in_host)
+			plat_file_poll(pw.host, pw.nhost, &ts);
+		else
+			plat_wait_shared(&w[0], seen, &ts);
 	}
 	__atomic_sub_fetch(&w[1], 1, __ATOMIC_SEQ_CST);
 	return r;
@@ -619,7 +636,7 @@ struct poll_set {
 	int n;
 };
 
-static int poll_scan(void *ctx, int *may_sleep)
+static int poll_scan(void *ctx, struct poll_wait *pw)
 {
 	struct poll_set *ps = ctx;
 	int ready = 0;
@@ -632,7 +649,7 @@ static int poll_scan(void *ctx, int *may_sleep)
 		if (!f) {
 			p->revents = 32; /* POLLNVAL */
 		} else {
-			p->revents = file_poll_ready(f, p->events, may_sleep);
+			p->revents = file_poll_ready(f, p->events, pw);
 			file_put(f);
 		}
 		if (p->revents)

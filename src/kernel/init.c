@@ -34,6 +34,25 @@ void *kpages_get(size_t len)
 	return p;
 }
 
+/* Locks other threads may hold at a fork: taken around it (proc.c). */
+void kernel_fork_lock(void)
+{
+	spin_lock(&heap_lock);
+	alloc_fork_lock();
+	spin_lock(&kproc->lock);
+	spin_lock(&kproc->fds.lock);
+	vm_fork_lock();
+}
+
+void kernel_fork_unlock(void)
+{
+	vm_fork_unlock();
+	spin_unlock(&kproc->fds.lock);
+	spin_unlock(&kproc->lock);
+	alloc_fork_unlock();
+	spin_unlock(&heap_lock);
+}
+
 void kpages_put(void *p, size_t len)
 {
 	/* Give the memory back to the host but keep the address range. */
@@ -65,6 +84,8 @@ int kernel_init(void)
 	if ((r = arena_init()) < 0)
 		return r;
 	if ((r = proctab_init()) < 0)
+		return r;
+	if ((r = sysvshm_init()) < 0)
 		return r;
 	struct process *p = kzalloc(sizeof(*p));
 	if (!p)

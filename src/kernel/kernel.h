@@ -79,15 +79,27 @@ struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mou
 
 /* Waiting for readiness (file.c). file_poll_ready: the ready subset of
  * the poll events asked (POLL* numbering; IN implies RDNORM, OUT WRNORM;
- * ERR and HUP are always reported); clears *may_sleep when f's kind does
- * not set poll_wakes. poll_seq: the sandbox-wide change counter, bumped
- * by every kwake_shared. poll_loop: calls scan(ctx, &may_sleep) until it
- * returns non-zero, which poll_loop returns; 0 when timeout (NULL =
- * forever) passes first, -EINTR when a signal becomes deliverable. */
-short file_poll_ready(struct file *f, short events, int *may_sleep);
+ * ERR and HUP are always reported). poll_seq: the sandbox-wide change
+ * counter, bumped by every kwake_shared. poll_loop: calls scan(ctx, pw)
+ * until it returns non-zero, which poll_loop returns; 0 when timeout
+ * (NULL = forever) passes first, -EINTR when a signal becomes deliverable.
+ * Between scans it sleeps as the scan's poll_wait_add calls allow: until
+ * a kwake_shared when every file waited for sets poll_wakes, in the host
+ * when every one is a host handle (its readiness is the handle's), else
+ * in 1 ms steps. */
+#define POLL_HOST_MAX 64
+struct poll_wait {
+	int wakers;         /* files waited for that set poll_wakes */
+	int others;         /* files that can only be re-polled */
+	int nhost;          /* host handles of the rest */
+	struct b_pollfd host[POLL_HOST_MAX];
+};
+short file_poll_ready(struct file *f, short events, struct poll_wait *pw);
+/* The scan will wait for events on f (0: for a change it cannot name). */
+void poll_wait_add(struct poll_wait *pw, struct file *f, short events);
 uint32_t poll_seq(void);
 void poll_notify(void);
-int poll_loop(int (*scan)(void *ctx, int *may_sleep), void *ctx, const struct b_timespec *timeout);
+int poll_loop(int (*scan)(void *ctx, struct poll_wait *pw), void *ctx, const struct b_timespec *timeout);
 /* Hooks from file.c into epoll.c: the program did I/O on f (re-arms its
  * edge-triggered items); f's last reference is going (drops its items,
  * before f's own release). */
@@ -98,9 +110,6 @@ void epoll_file_release(struct file *f);
 int anon_inode_stat(struct file *f, struct b_stat *st);
 /* Their lseek: succeeds and stays at 0, as Linux's noop_llseek. */
 long anon_inode_seek(struct file *f, int64_t off, int whence);
-/* A forked process holds its own copy of eventfd file f: count it as a
- * user of the shared counter (no-op for other kinds). */
-void eventfd_file_forked(struct file *f, int delta);
 
 /* ---- file systems ----------------------------------------------------- */
 
@@ -176,6 +185,9 @@ void *kpages_get(size_t len);
 /* Memory shared by every process of the sandbox (arena.c). */
 int arena_init(void);
 void *shm_alloc(size_t n);
+/* Whole zeroed pages of the arena (System V segments map them). */
+void *shm_pages(size_t len);
+void shm_pages_free(void *p, size_t len);
 void *shm_zalloc(size_t n);
 void shm_free(void *p);
 /* Wait on a word in shared memory while it equals val, for at most a
@@ -233,6 +245,7 @@ struct thread {
 	uint16_t rt_queued[K_NSIG + 1];
 	uint32_t wake;                  /* futex word for interruptible waits */
 	uint64_t async;                 /* signals noted by sig_note_async */
+	int doomed;                     /* execve in another thread: leave */
 	struct k_stack altstack;
 	uintptr_t clear_child_tid;      /* guest address, or 0 */
 	void *shim;                     /* the Linux shim's per-thread data */
@@ -242,6 +255,20 @@ struct thread {
 extern struct process *kproc;   /* the process this host process runs */
 /* The process table in the arena (proc.c). */
 int proctab_init(void);
+void kernel_fork_lock(void);
+void kernel_fork_unlock(void);
+void vm_fork_lock(void);
+void vm_fork_unlock(void);
+int sysvshm_init(void);
+/* Remember which System V segment is attached at addr (vm.c). */
+void vm_note_shm(uintptr_t addr, int id);
+int vm_take_shm(uintptr_t addr);
+void vm_each_shm(void (*fn)(int id, int delta), int delta);
+int vm_take_shm_any(void);
+/* Attachments of a process change as a whole: fork (+1 each, before the
+ * child runs), exit and exec (all detached). */
+void sysvshm_fork(int delta);
+void sysvshm_detach_all(void);
 int pid_alloc(void);
 void proc_absorb_signals(void);
 /* Before fork (delta 1) or after a failed one (-1), in the parent: tell

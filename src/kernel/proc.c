@@ -135,9 +135,13 @@ long proc_fork(int vfork)
 	memcpy(e->comm, self->comm, sizeof(e->comm));
 	spin_unlock(&ptab->lock);
 	fd_forked(1);
+	sysvshm_fork(1);
+	kernel_fork_lock();
 	long host = plat_process_fork();
+	kernel_fork_unlock();
 	if (host < 0) {
 		fd_forked(-1);
+		sysvshm_fork(-1);
 		spin_lock(&ptab->lock);
 		e->state = P_FREE;
 		spin_unlock(&ptab->lock);
@@ -316,6 +320,10 @@ static void kill_everyone(void)
 
 _Noreturn void proc_exit(int wstatus)
 {
+	sysvshm_detach_all();
+	/* Shared objects (pipes, ...) must learn that this holder is gone;
+	 * the host closes only its own handles. */
+	fd_close_range(0, ~0U, 0);
 	if (self) {
 		proc_vfork_release();
 		spin_lock(&ptab->lock);

@@ -84,6 +84,8 @@ static const struct pent root_ent = {
 };
 /* /proc/<pid> and /proc/<pid>/task/<tid> (ctx.in_task). */
 static const struct pent pid_ent = { .name = "", .mode = P_DIR(0555), .children = proc_pid_ents };
+/* /proc/<pid> of another process. */
+static const struct pent other_ent = { .name = "", .mode = P_DIR(0555), .children = proc_other_ents };
 
 static int is_dir(const struct pnode *n)
 {
@@ -109,6 +111,7 @@ static long parse_num(const char *s, size_t len)
 	return v;
 }
 
+/* Is tid a thread of this process? */
 static int tid_alive(long tid)
 {
 	struct process *p = kproc;
@@ -120,6 +123,7 @@ static int tid_alive(long tid)
 	return found;
 }
 
+/* Is fd an open descriptor of this process? */
 static int fd_valid(long fd)
 {
 	struct file *f = fd >= 0 && fd < FD_MAX ? fd_get((int)fd) : NULL;
@@ -133,9 +137,12 @@ static int dyn_child(const struct pnode *d, long num, struct pnode *out)
 {
 	switch (d->ent->dyn) {
 	case PD_ROOT:
-		if (num != kproc->pid && !tid_alive(num))
+		if (num == kproc->pid || tid_alive(num))
+			*out = (struct pnode){ N_ENT, &pid_ent, { kproc->pid, (int)num, -1, 0 } };
+		else if (proc_other_exists((int)num))
+			*out = (struct pnode){ N_ENT, &other_ent, { (int)num, (int)num, -1, 0 } };
+		else
 			return -ENOENT;
-		*out = (struct pnode){ N_ENT, &pid_ent, { kproc->pid, (int)num, -1, 0 } };
 		return 0;
 	case PD_TASK:
 		if (!tid_alive(num))
@@ -197,18 +204,26 @@ static int walk(const char *rel, struct pnode *out)
 
 /* ---- status ----------------------------------------------------------------- */
 
-/* Inode numbers: a hash of the path inside the mount; 1 is the root. */
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Inode numbers: a hash of the path inside the mount (its first len
+ * bytes, then "/name" if name is given); 1 is the root. */
+static uint64_t path_ino_n(const char *rel, size_t len, const char *name)
+{
+	uint64_t h = fnv(14695981039346656037ULL, rel, len);
+	if (name)
+		h = fnv(fnv(h, "/", 1), name, strlen(name));
+	return len || name ? 2 + h % 0x7ffffff0ULL : 1;
+}
+
 static uint64_t path_ino(const char *rel, const char *name)
 {
-	uint64_t h = 14695981039346656037ULL;
-	for (const char *s = rel; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-	if (name) {
-		h = (h ^ '/') * 1099511628211ULL;
-		for (const char *s = name; *s; s++)
-			h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-	}
-	return rel[0] || name ? 2 + h % 0x7ffffff0ULL : 1;
+	return path_ino_n(rel, strlen(rel), name);
 }
 
 /* Access bits of an fd link follow the open mode, as on Linux. */
@@ -373,6 +388,19 @@ static void list_tasks(struct dlist *l)
 		dl_add_num(l, ids[i], DT_DIR);
 }
 
+/* Every process of the sandbox (at least this one). */
+static void list_pids(struct dlist *l)
+{
+	int pids[256];
+	int n = proc_pids(pids, 256), self = 0;
+	for (int i = 0; i < n; i++) {
+		self |= pids[i] == kproc->pid;
+		dl_add_num(l, pids[i], DT_DIR);
+	}
+	if (!self)
+		dl_add_num(l, kproc->pid, DT_DIR);
+}
+
 /* The entries of directory n (not "." and ".."). */
 static void list_dir(const struct pnode *n, struct dlist *l)
 {
@@ -384,7 +412,7 @@ static void list_dir(const struct pnode *n, struct dlist *l)
 	struct fd_list_ctx fc = { l, DT_LNK };
 	switch (n->ent->dyn) {
 	case PD_ROOT:
-		dl_add_num(l, kproc->pid, DT_DIR);
+		list_pids(l);
 		break;
 	case PD_TASK:
 		list_tasks(l);
@@ -453,12 +481,9 @@ static long pf_getdents(struct file *f, void *ubuf, size_t n)
 		return -ENOTDIR;
 	struct dlist l = { NULL, NULL, 0, 0, pf->rel, 0 };
 	const char *slash = strrchr(pf->rel, '/');
-	char parent[PATH_MAX_K];
-	size_t pl = slash ? (size_t)(slash - pf->rel) : 0;
-	memcpy(parent, pf->rel, pl);
-	parent[pl] = 0;
+	size_t parent_len = slash ? (size_t)(slash - pf->rel) : 0;
 	dl_add(&l, ".", path_ino(pf->rel, NULL), DT_DIR);
-	dl_add(&l, "..", pf->rel[0] ? path_ino(parent, NULL) : 1, DT_DIR);
+	dl_add(&l, "..", path_ino_n(pf->rel, parent_len, NULL), DT_DIR);
 	list_dir(&pf->node, &l);
 	dl_finish(&l);
 	long r = l.err;

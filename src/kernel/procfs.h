@@ -1,6 +1,7 @@
 /* procfs.h — internals shared by the files of bento's /proc:
  *   procfs.c       the tree, lookups, the fs_ops and the open files
  *   procfs_pid.c   the contents of /proc/<pid> (and task/<tid>)
+ *   procfs_procs.c /proc/<pid> of the sandbox's other processes
  *   procfs_sys.c   the system-wide files and /proc/sys
  *   procfs_cpu.c   /proc/cpuinfo from the cpuid instruction
  * Every file's content is generated when it is opened. */
@@ -54,6 +55,7 @@ enum { PD_NONE, PD_ROOT, PD_FD, PD_FDINFO, PD_TASK, PD_FDOBJ };
 
 extern const struct pent proc_root_ents[];   /* procfs_sys.c */
 extern const struct pent proc_pid_ents[];    /* procfs_pid.c */
+extern const struct pent proc_other_ents[];  /* procfs_procs.c */
 
 /* State of the file system, set when it is mounted. */
 struct procfs_state {
@@ -72,6 +74,12 @@ int proc_fd_reachable(struct file *f);
 void proc_gen_fdinfo(struct pbuf *b, const struct pctx *c);
 /* Mount id as /proc/self/mountinfo numbers it (0 if unknown). */
 int proc_mount_id(struct mount *m);
+
+/* procfs_procs.c: the sandbox's other processes. */
+/* Is pid another live (or zombie) process of the sandbox? */
+int proc_other_exists(int pid);
+/* Every process's pid in ascending order, at most n; returns the count. */
+int proc_pids(int *pids, int n);
 
 /* procfs_sys.c / procfs_cpu.c */
 void proc_gen_cpuinfo(struct pbuf *b, const struct pctx *c);

@@ -173,14 +173,14 @@ static void status_ids(struct pbuf *b, const struct pctx *c)
 	proc_get_name(name);
 	pb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\n", name,
 		  p->umask, c->pid);
-	pb_printf(b, "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", c->tid, p->ppid);
+	pb_printf(b, "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", c->tid, proc_getppid());
 	pb_printf(b, "Uid:\t%d\t%d\t%d\t%d\n", p->ruid, p->euid, p->suid, p->euid);
 	pb_printf(b, "Gid:\t%d\t%d\t%d\t%d\n", p->rgid, p->egid, p->sgid, p->egid);
 	pb_printf(b, "FDSize:\t%d\nGroups:\t", fd_table_size());
 	for (int i = 0; i < p->ngroups && i < 32; i++)
 		pb_printf(b, "%s%u", i ? " " : "", p->groups[i]);
-	pb_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", c->pid, c->tid, p->pgid,
-		  p->sid);
+	pb_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", c->pid, c->tid,
+		  proc_getpgid(0), proc_getsid(0));
 }
 
 static void status_vm(struct pbuf *b)
@@ -261,7 +261,8 @@ static void gen_stat(struct pbuf *b, const struct pctx *c)
 	sig_sets(c->tid, &s);
 	time_get(c->in_task ? 3 : 2 /* CPUTIME */, &cpu);
 	pb_printf(b, "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu ", c->tid,
-		  name, p->ppid, p->pgid, p->sid, proc_ticks(&cpu), p->nthreads, procfs.start_ticks);
+		  name, proc_getppid(), proc_getpgid(0), proc_getsid(0), proc_ticks(&cpu), p->nthreads,
+		  procfs.start_ticks);
 	pb_printf(b, "%lu %lu %lu 0 0 0 0 0 ", v.size, v.rss / 4096, (unsigned long)p->rlim[5][0]);
 	pb_printf(b, "%lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", s.pnd | s.shd, s.blk,
 		  s.ign, s.cgt);

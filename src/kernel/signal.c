@@ -236,6 +236,9 @@ int sig_dequeue(uint64_t mask, struct b_siginfo *info)
 int sig_has_deliverable(void)
 {
 	struct thread *t = cur_thread();
+	/* A thread told to leave must get out of any wait too. */
+	if (__atomic_load_n(&t->doomed, __ATOMIC_ACQUIRE))
+		return 1;
 	return (sig_pending() & ~t->sigmask) != 0;
 }
 

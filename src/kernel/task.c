@@ -150,6 +150,7 @@ void proc_get_name(char *buf)
 void proc_set_name(const char *name)
 {
 	strlcpy(kproc->name, name, 16);
+	proc_set_comm(kproc->name); /* what other processes see (ps) */
 }
 
 static void *dup_bytes(const void *src, size_t n)
@@ -314,6 +315,34 @@ int thread_exit_current(void)
 	/* The record stays allocated: other threads may still hold it
 	 * briefly (signal targeting); it is small. */
 	return left;
+}
+
+int thread_is_doomed(void)
+{
+	struct thread *t = cur_thread();
+	return t && __atomic_load_n(&t->doomed, __ATOMIC_ACQUIRE);
+}
+
+void thread_kill_others(void)
+{
+	struct process *p = kproc;
+	struct thread *self = cur_thread();
+	spin_lock(&p->lock);
+	for (struct thread *t = p->threads; t; t = t->next) {
+		if (t == self)
+			continue;
+		__atomic_store_n(&t->doomed, 1, __ATOMIC_RELEASE);
+		thread_kick(t);
+	}
+	spin_unlock(&p->lock);
+	/* They leave at their next entry into bento, or at once when the
+	 * kick interrupts guest code. Wait a bounded time. */
+	for (int i = 0; i < 2000 && __atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE) > 1; i++) {
+		struct b_timespec ms = { 0, 1000000 };
+		uint32_t w = self->wake;
+		plat_wait(&self->wake, w, &ms);
+	}
+	self->tid = p->pid;
 }
 
 void thread_remove_record(struct thread *t)

@@ -3,7 +3,8 @@
  * clock whenever the timer is read, polled or queried. A blocked reader
  * sleeps until the next expiry (or a settime, which wakes it).
  *
- * The state is private to the process (bento's heap). */
+ * The state lives in the shared arena, so a forked child shares the timer
+ * with its parent as on Linux. */
 #include "kernel/kernel.h"
 
 #define NS 1000000000LL
@@ -16,6 +17,7 @@ struct timerfd {
 	int64_t interval;   /* ns; 0 = one-shot */
 	uint64_t ticks;     /* expirations not yet read */
 	uint32_t changed;   /* futex word: bumped by settime */
+	uint32_t refs;      /* open files (of every process) sharing it */
 };
 
 static struct timerfd *timerfd_of(struct file *f)
@@ -108,7 +110,15 @@ static short timerfd_poll(struct file *f, short events)
 
 static void timerfd_release(struct file *f)
 {
-	kfree(timerfd_of(f));
+	struct timerfd *t = timerfd_of(f);
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		shm_free(t);
+}
+
+/* Before a fork (delta 1) or after a failed one (-1), in the parent. */
+static void timerfd_forked(struct file *f, int delta)
+{
+	__atomic_add_fetch(&timerfd_of(f)->refs, (uint32_t)delta, __ATOMIC_RELAXED);
 }
 
 static const struct file_ops timerfd_ops = {
@@ -117,6 +127,7 @@ static const struct file_ops timerfd_ops = {
 	.seek = anon_inode_seek,
 	.poll = timerfd_poll,
 	.release = timerfd_release,
+	.forked = timerfd_forked,
 	.stream = 1,
 };
 
@@ -132,13 +143,14 @@ int timerfd_open(int clock, int flags)
 		clock = 7;
 	else if (clock != 0 && clock != 1 && clock != 7)
 		return -EINVAL;
-	struct timerfd *t = kzalloc(sizeof(*t));
+	struct timerfd *t = shm_zalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->clock = clock;
+	t->refs = 1;
 	struct file *f = file_alloc(&timerfd_ops, K_O_RDWR | (flags & K_O_NONBLOCK), "anon_inode:[timerfd]");
 	if (!f) {
-		kfree(t);
+		shm_free(t);
 		return -ENOMEM;
 	}
 	f->priv = t;

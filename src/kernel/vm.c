@@ -20,6 +20,16 @@ static uintptr_t brk_start, brk_cur;
 
 #define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
+void vm_fork_lock(void)
+{
+	spin_lock(&vm_lock);
+}
+
+void vm_fork_unlock(void)
+{
+	spin_unlock(&vm_lock);
+}
+
 void vm_reserve(uintptr_t start, size_t len)
 {
 	if (nreserved < 64)
@@ -38,6 +48,8 @@ int vm_guest_range_ok(uintptr_t addr, size_t len)
 
 /* Remove [start, end) from the records, splitting regions at the edges.
  * Caller holds vm_lock. */
+static int ensure_cap(void);
+
 static void forget(uintptr_t start, uintptr_t end)
 {
 	for (int i = 0; i < nvma; i++) {
@@ -45,10 +57,10 @@ static void forget(uintptr_t start, uintptr_t end)
 		if (v->end <= start || v->start >= end)
 			continue;
 		if (v->start < start && v->end > end) {
-			/* The hole is inside: split into two. */
-			if (nvma == cap_vma)
+			/* The hole is inside: split into two (the table may move). */
+			if (ensure_cap() < 0)
 				return;
-			memmove(&vmas[i + 1], &vmas[i], sizeof(*v) * (size_t)(nvma - i));
+			memmove(&vmas[i + 1], &vmas[i], sizeof(struct vma) * (size_t)(nvma - i));
 			nvma++;
 			vmas[i].end = start;
 			vmas[i + 1].off += end - vmas[i + 1].start;
@@ -198,25 +210,30 @@ int vm_mprotect(uintptr_t addr, size_t len, int prot)
 	int r = plat_mem_protect(addr, len, prot & ~0x03000000 /* GROWSDOWN/UP */);
 	if (r < 0)
 		return r;
-	/* Split the records at the edges and set the new protection. */
+	/* Split the records at the edges and set the new protection, 32
+	 * regions at a time (the records are sorted by address). */
 	struct vma parts[32];
-	int np = 0;
-	spin_lock(&vm_lock);
-	for (int i = 0; i < nvma && np < 32; i++) {
-		struct vma *v = &vmas[i];
-		if (v->end <= addr || v->start >= addr + len)
-			continue;
-		parts[np] = *v;
-		parts[np].start = v->start > addr ? v->start : addr;
-		parts[np].end = v->end < addr + len ? v->end : addr + len;
-		parts[np].off = v->off + (parts[np].start - v->start);
-		np++;
+	int np;
+	for (uintptr_t from = addr;; from = parts[np - 1].end) {
+		np = 0;
+		spin_lock(&vm_lock);
+		for (int i = 0; i < nvma && np < 32; i++) {
+			struct vma *v = &vmas[i];
+			if (v->end <= from || v->start >= addr + len)
+				continue;
+			parts[np] = *v;
+			parts[np].start = v->start > from ? v->start : from;
+			parts[np].end = v->end < addr + len ? v->end : addr + len;
+			parts[np].off = v->off + (parts[np].start - v->start);
+			np++;
+		}
+		spin_unlock(&vm_lock);
+		for (int i = 0; i < np; i++)
+			record(parts[i].start, parts[i].end - parts[i].start, prot, parts[i].flags,
+			       parts[i].name, parts[i].off);
+		if (np < 32)
+			return 0;
 	}
-	spin_unlock(&vm_lock);
-	for (int i = 0; i < np; i++)
-		record(parts[i].start, parts[i].end - parts[i].start, prot, parts[i].flags,
-		       parts[i].name, parts[i].off);
-	return 0;
 }
 
 long vm_mremap(uintptr_t old, size_t old_len, size_t new_len, int flags, uintptr_t new_addr)
@@ -292,8 +309,63 @@ long vm_brk(uintptr_t addr)
 	return (long)brk_cur;
 }
 
+/* Attached System V segments: address -> segment id. */
+static struct { uintptr_t addr; int id; } shm_att[64];
+
+void vm_note_shm(uintptr_t addr, int id)
+{
+	spin_lock(&vm_lock);
+	for (int i = 0; i < 64; i++) {
+		if (!shm_att[i].addr) {
+			shm_att[i].addr = addr;
+			shm_att[i].id = id;
+			break;
+		}
+	}
+	spin_unlock(&vm_lock);
+}
+
+int vm_take_shm(uintptr_t addr)
+{
+	int id = -1;
+	spin_lock(&vm_lock);
+	for (int i = 0; i < 64; i++) {
+		if (shm_att[i].addr == addr && addr) {
+			id = shm_att[i].id;
+			shm_att[i].addr = 0;
+			break;
+		}
+	}
+	spin_unlock(&vm_lock);
+	return id;
+}
+
+/* Forget one attachment, whichever; -1 when none is left. */
+int vm_take_shm_any(void)
+{
+	int id = -1;
+	spin_lock(&vm_lock);
+	for (int i = 0; i < 64 && id < 0; i++) {
+		if (shm_att[i].addr) {
+			id = shm_att[i].id;
+			shm_att[i].addr = 0;
+		}
+	}
+	spin_unlock(&vm_lock);
+	return id;
+}
+
+/* Calls fn(id) for every attached segment (fork and exit bookkeeping). */
+void vm_each_shm(void (*fn)(int id, int delta), int delta)
+{
+	for (int i = 0; i < 64; i++)
+		if (shm_att[i].addr)
+			fn(shm_att[i].id, delta);
+}
+
 void vm_unmap_all(void)
 {
+	sysvshm_detach_all();
 	spin_lock(&vm_lock);
 	for (int i = 0; i < nvma; i++)
 		plat_mem_unmap(vmas[i].start, vmas[i].end - vmas[i].start);

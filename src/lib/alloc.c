@@ -112,6 +112,16 @@ void heap_free(struct heap *h, void *p)
 	spin_unlock(&h->lock);
 }
 
+void alloc_fork_lock(void)
+{
+	spin_lock(&kheap.lock);
+}
+
+void alloc_fork_unlock(void)
+{
+	spin_unlock(&kheap.lock);
+}
+
 void *kmalloc(size_t n)
 {
 	return heap_alloc(&kheap, n);

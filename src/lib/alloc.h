@@ -26,6 +26,11 @@ void heap_init(struct heap *h, const struct alloc_pages *src);
 void *heap_alloc(struct heap *h, size_t n);
 void heap_free(struct heap *h, void *p);
 
+/* Hold the default heap's lock across a fork, so that the child never
+ * starts with it held by a thread that does not exist there. */
+void alloc_fork_lock(void);
+void alloc_fork_unlock(void);
+
 /* The default heap. */
 void alloc_init(const struct alloc_pages *src);
 void *kmalloc(size_t n);

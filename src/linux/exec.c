@@ -18,9 +18,17 @@ void exec_reset_fpu(struct cpu_regs *r)
 	memcpy(fp + 512, &zero, 8); /* XSTATE_BV */
 }
 
+/* The calling thread leaves because another one exec'd. */
+_Noreturn void thread_die_now(void)
+{
+	thread_exit_current();
+	thread_leave();
+}
+
 void exec_reset(void)
 {
 	struct k_stack off = { 0, 2 /* SS_DISABLE */, 0 };
+	thread_kill_others();
 	fd_exec();
 	sig_exec_reset();
 	sig_altstack(&off, NULL, 0);

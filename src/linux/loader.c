@@ -197,6 +197,30 @@ static int find_interp(struct elf_file *ef, char *out, size_t n)
 	return 0;
 }
 
+/* Is path an x86-64 ELF program whose interpreter (if any) is one too?
+ * Touches nothing: used before execve's point of no return. */
+int elf_check(const char *path)
+{
+	struct elf_file *ef = kmalloc(sizeof(*ef));
+	char interp_path[256];
+	if (!ef)
+		return -ENOMEM;
+	int r = open_elf(path, ef, NULL, 0);
+	if (r < 0) {
+		kfree(ef);
+		return r;
+	}
+	r = find_interp(ef, interp_path, sizeof(interp_path));
+	fd_close(ef->fd);
+	if (r == 1) {
+		r = open_elf(interp_path, ef, NULL, 0);
+		if (r == 0)
+			fd_close(ef->fd);
+	}
+	kfree(ef);
+	return r < 0 ? r : 0;
+}
+
 /* Load path (already checked to be an executable regular file) and its
  * interpreter; fill img. */
 int elf_load(const char *path, struct exec_image *img)
@@ -230,8 +254,6 @@ int elf_load(const char *path, struct exec_image *img)
 					img->entry = ib + interp->eh.entry;
 				}
 				fd_close(interp->fd);
-			} else if (r == -ENOENT) {
-				r = -ENOEXEC; /* like Linux: a missing interpreter */
 			}
 		}
 	}

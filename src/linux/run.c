@@ -79,8 +79,12 @@ int linux_run(const struct linux_start *s)
 		else if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
 			r = -EACCES;
 	}
-	if (r == 0)
-		r = exec_load(path, s->argv, s->envp, &regs);
+	struct exec_plan *plan = kmalloc(sizeof(*plan));
+	if (!plan)
+		r = -ENOMEM;
+	if (r == 0 && (r = exec_plan(plan, path, s->argv)) == 0)
+		r = exec_load(plan, path, s->envp, &regs);
+	kfree(plan);
 	if (r < 0) {
 		fail(s->argv[0], reason(r));
 		return exit_status_for(r);

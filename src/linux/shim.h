@@ -53,10 +53,23 @@ struct exec_image {
 	uintptr_t interp_base; /* AT_BASE */
 	uintptr_t brk;
 };
-int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu_regs *out);
+#define EXEC_MAX_ARGS 4096
+/* What execve will run: the ELF program after following "#!" lines, and
+ * the argv it gets. Large: allocate it. */
+struct exec_plan {
+	char prog[4096];
+	char interp[4][256], arg[4][256];
+	char *vec[4][EXEC_MAX_ARGS + 3];
+	char **argv;
+};
+int exec_plan(struct exec_plan *p, const char *path, char *const *argv);
+/* Load the planned program; execfn is the name the caller used. */
+int exec_load(const struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out);
+int elf_check(const char *path);
 extern const uint64_t *host_auxv;
 /* Before loading a new image: drop the old one (exec.c). */
 void exec_reset(void);
+_Noreturn void thread_die_now(void);
 void exec_reset_fpu(struct cpu_regs *r);
 extern int trace_enabled;
 

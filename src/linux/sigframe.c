@@ -166,6 +166,8 @@ void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int 
 	int is_fault = (sig == 11 || sig == 7 || sig == 4 || sig == 8 || sig == 5) && info->code > 0;
 	if (!thread_current())
 		return; /* bento's helper threads block all signals */
+	if (at_guest && thread_is_doomed())
+		thread_die_now(); /* another thread exec'd */
 	if (!at_guest) {
 		/* Bento was interrupted, maybe holding a lock: only note it. */
 		if (sig)

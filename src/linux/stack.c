@@ -179,32 +179,57 @@ static int read_shebang(const char *path, char *interp, char *arg, size_t n)
 	return 1;
 }
 
-int exec_load(const char *path, char *const *argv, char *const *envp, struct cpu_regs *out)
+/* Follow "#!" interpreters (up to four levels, as Linux does) from path
+ * to the ELF program that will really run, rewriting argv on the way, and
+ * check that program. Changes nothing, so execve can still fail cleanly. */
+int exec_plan(struct exec_plan *p, const char *path, char *const *argv)
 {
-	char interp[256], arg[256];
-	char *new_argv[MAX_ARGS + 3];
-	int r = read_shebang(path, interp, arg, sizeof(interp));
-	if (r < 0)
-		return r;
-	const char *prog = path;
-	if (r == 1) {
-		int i = 0, argc = count(argv);
-		new_argv[i++] = interp;
-		if (arg[0])
-			new_argv[i++] = arg;
-		new_argv[i++] = (char *)path;
-		for (int k = 1; k < argc && i < MAX_ARGS + 2; k++)
-			new_argv[i++] = argv[k];
-		new_argv[i] = NULL;
-		argv = new_argv;
-		prog = interp;
+	int argc = count(argv);
+	const char *cur = path;
+	p->argv = (char **)argv;
+	for (int level = 0;; level++) {
+		struct b_stat st;
+		int r = vfs_statat(K_AT_FDCWD, cur, 0, &st);
+		if (r < 0)
+			return r;
+		if ((st.mode & K_S_IFMT) == K_S_IFDIR)
+			return -EACCES;
+		if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
+			return -EACCES;
+		r = read_shebang(cur, p->interp[level], p->arg[level], sizeof(p->interp[0]));
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			strlcpy(p->prog, cur, sizeof(p->prog));
+			return elf_check(cur);
+		}
+		if (level == 3)
+			return -ELOOP;
+		/* [interp, arg?, script, the rest of argv] */
+		char **nv = p->vec[level];
+		int n = 0;
+		nv[n++] = p->interp[level];
+		if (p->arg[level][0])
+			nv[n++] = p->arg[level];
+		nv[n++] = (char *)cur;
+		for (int k = 1; k < argc && n < EXEC_MAX_ARGS + 2; k++)
+			nv[n++] = p->argv[k];
+		nv[n] = NULL;
+		argc = n;
+		p->argv = nv;
+		cur = p->interp[level];
 	}
+}
+
+int exec_load(const struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out)
+{
 	struct exec_image img;
-	if ((r = elf_load(prog, &img)) < 0)
+	int r;
+	if ((r = elf_load(p->prog, &img)) < 0)
 		return r;
 	vm_brk_init(img.brk);
 	struct stack_builder b = { 0, 0, 0, 0 };
-	if ((r = setup_stack(&b)) < 0 || (r = build_stack(&b, &img, prog, path, argv, envp)) < 0)
+	if ((r = setup_stack(&b)) < 0 || (r = build_stack(&b, &img, p->prog, execfn, p->argv, envp)) < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
 	out->rip = img.entry;

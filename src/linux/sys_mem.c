@@ -71,3 +71,30 @@ SYSCALL(membarrier)
 		return 0;
 	return -EINVAL;
 }
+
+SYSCALL(shmget)
+{
+	return sysv_shmget((int)a0, (size_t)a1, (int)a2);
+}
+
+SYSCALL(shmat)
+{
+	return sysv_shmat((int)a0, (uintptr_t)a1, (int)a2);
+}
+
+SYSCALL(shmdt)
+{
+	return sysv_shmdt((uintptr_t)a0);
+}
+
+SYSCALL(shmctl)
+{
+	char buf[112];
+	int cmd = (int)a1 & 0xff; /* IPC_64 may be or'ed in */
+	if (cmd == 1 && copy_in(buf, (void *)a2, sizeof(buf)) < 0)
+		return -EFAULT;
+	int r = sysv_shmctl((int)a0, cmd, buf);
+	if (r == 0 && cmd == 2 && copy_out((void *)a2, buf, sizeof(buf)) < 0)
+		return -EFAULT;
+	return r;
+}

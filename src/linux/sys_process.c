@@ -155,29 +155,6 @@ static char **copy_vector(long uvec, char *space, size_t *used, int *err)
 	return vec;
 }
 
-/* Check that path is something exec_load can start, before the point of
- * no return. */
-static int exec_precheck(const char *path)
-{
-	struct b_stat st;
-	int r = vfs_statat(K_AT_FDCWD, path, 0, &st);
-	if (r < 0)
-		return r;
-	if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
-		return -EACCES;
-	int fd = vfs_openat(K_AT_FDCWD, path, K_O_RDONLY | K_O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	unsigned char head[4];
-	long n = file_pread(fd, head, sizeof(head), 0);
-	fd_close(fd);
-	if (n >= 2 && head[0] == '#' && head[1] == '!')
-		return 0;
-	if (n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F')
-		return 0;
-	return -ENOEXEC;
-}
-
 static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 {
 	char path[L_PATH_MAX], canon[L_PATH_MAX];
@@ -192,25 +169,32 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 		r = vfs_realpath(dirfd, path, canon, sizeof(canon));
 	if (r < 0)
 		return r;
-	if ((r = exec_precheck(canon)) < 0)
-		return r;
 	char *space = kmalloc(ARG_SPACE);
-	if (!space)
+	struct exec_plan *plan = kmalloc(sizeof(*plan));
+	if (!space || !plan) {
+		kfree(space);
+		kfree(plan);
 		return -ENOMEM;
+	}
 	size_t used = 0;
 	int err = 0;
 	char **argv = copy_vector(uargv, space, &used, &err);
 	char **envp = argv ? copy_vector(uenvp, space, &used, &err) : NULL;
-	if (!envp) {
+	if (envp)
+		err = exec_plan(plan, canon, argv);
+	if (!envp || err < 0) {
 		kfree(space);
+		kfree(plan);
 		return err;
 	}
-	/* The point of no return: the old image goes. */
+	/* The point of no return: the old image goes. AT_EXECFN is the
+	 * name the caller used. */
 	exec_reset();
 	struct cpu_regs *regs = cur_regs();
 	struct cpu_regs fresh;
-	r = exec_load(canon, argv, envp, &fresh);
+	r = exec_load(plan, path[0] ? path : canon, envp, &fresh);
 	kfree(space);
+	kfree(plan);
 	if (r < 0) {
 		klog("bento: execve of %s failed after the old image was gone", canon);
 		proc_exit(11);

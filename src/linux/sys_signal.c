@@ -151,6 +151,10 @@ SYSCALL(kill)
 SYSCALL(tgkill)
 {
 	struct b_siginfo info = user_info((int)a2, -6 /* SI_TKILL */);
+	/* Another process's main thread: its pid names it. Other threads of
+	 * other processes are not reachable yet. */
+	if ((int)a0 != proc_getpid() && (int)a0 == (int)a1 && (int)a0 > 0)
+		return proc_kill((int)a0, (int)a2, &info);
 	return sig_tgkill((int)a0, (int)a1, (int)a2, &info);
 }
 
@@ -169,7 +173,7 @@ SYSCALL(rt_sigqueueinfo)
 		return -EPERM;
 	struct b_siginfo info = user_info((int)a1, li.si_code);
 	info.addr = li.u.timer.value;
-	return sig_kill((int)a0, (int)a1, &info);
+	return proc_kill((int)a0, (int)a1, &info);
 }
 
 static int get_itimer(long uptr, int64_t v[4])

@@ -1,6 +1,6 @@
-/* sys_xattr.c — extended attributes and sockets, as far as bento has
- * them: files carry no extended attributes (reads say "no such
- * attribute", writes "not supported"), and there is no network yet. */
+/* sys_xattr.c — extended attributes, as far as bento has them: files
+ * carry no extended attributes (reads say "no such attribute", writes
+ * "not supported"). Sockets are in sys_socket.c. */
 #include "linux/shim.h"
 
 /* The path or descriptor must still exist: errors about it come first. */
@@ -39,25 +39,3 @@ XATTR_CALL(fsetxattr, check_fd(a0), -EOPNOTSUPP)
 XATTR_CALL(removexattr, check_path(a0, 1), -ENODATA)
 XATTR_CALL(lremovexattr, check_path(a0, 0), -ENODATA)
 XATTR_CALL(fremovexattr, check_fd(a0), -ENODATA)
-
-/* No network in this version: every address family is unavailable. */
-SYSCALL(socket)
-{
-	return -EAFNOSUPPORT;
-}
-
-/* No descriptor is a socket yet. */
-SYSCALL(getpeername)
-{
-	return check_fd(a0) < 0 ? -EBADF : -ENOTSOCK;
-}
-
-SYSCALL(getsockname)
-{
-	return check_fd(a0) < 0 ? -EBADF : -ENOTSOCK;
-}
-
-SYSCALL(socketpair)
-{
-	return -EAFNOSUPPORT;
-}

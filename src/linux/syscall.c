@@ -90,6 +90,8 @@ void linux_syscall(struct cpu_regs *r)
 	} else {
 		restart = dispatch(r);
 	}
+	if (thread_is_doomed())
+		thread_die_now();
 	signals_deliver(r, restart);
 	st->regs = outer;
 }
@@ -101,6 +103,8 @@ int linux_syscall_fast(struct cpu_regs *r)
 	st->regs = r;
 	long restart = dispatch(r);
 	st->regs = outer;
+	if (thread_is_doomed())
+		thread_die_now();
 	if (restart < 0 && !sig_has_deliverable())
 		return 0;
 	st->stash_result = r->rax;

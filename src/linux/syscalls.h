@@ -186,12 +186,30 @@
 	X(getcpu, "ppp", 0)               \
 	X(membarrier, "dxd", 0)           \
 	X(execveat, "dsppx", 0)           \
+	X(shmget, "dux", 0)               \
+	X(shmat, "dpx", 0)                \
+	X(shmdt, "p", 0)                  \
+	X(shmctl, "ddp", 0)               \
 	X(clone3, "pu", 0)                \
 	X(getpeername, "dpp", 0)          \
 	X(getsockname, "dpp", 0)          \
 	X(waitid, "ddpxp", 1)             \
 	X(socket, "ddd", 0)               \
 	X(socketpair, "dddp", 0)          \
+	X(bind, "dpd", 0)                 \
+	X(connect, "dpd", 1)              \
+	X(listen, "dd", 0)                \
+	X(accept, "dpp", 1)               \
+	X(accept4, "dppx", 1)             \
+	X(sendto, "dpuxpd", 1)            \
+	X(recvfrom, "dpuxpp", 1)          \
+	X(sendmsg, "dpx", 1)              \
+	X(recvmsg, "dpx", 1)              \
+	X(sendmmsg, "dpux", 1)            \
+	X(recvmmsg, "dpuxp", 1)           \
+	X(shutdown, "dd", 0)              \
+	X(getsockopt, "dddpp", 0)         \
+	X(setsockopt, "dddpd", 0)         \
 	X(getxattr, "sspu", 0)            \
 	X(lgetxattr, "sspu", 0)           \
 	X(fgetxattr, "dspu", 0)           \

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # tests/apps/run.sh [BENTO] [CASE...]: real programs (busybox, coreutils,
-# python3, sqlite3) run natively and as `BENTO run $BENTO_OPTS ... -- CMD`
-# with the same environment, comparing stdout and exit status; plus checks
+# bash, python3, sqlite3, gcc and make) run natively and as
+# `BENTO run $BENTO_OPTS ... -- CMD` with the same environment, comparing
+# stdout and exit status; plus checks
 # of the front end's own exit statuses and of the default sandbox policy,
 # which have no native counterpart and are compared with fixed answers.
 #
 # Comparison cases run natively with the data directory (a fresh mktemp -d
 # under /tmp) as the current directory and under bento with
 # `--mount DATA:/data:ro --cwd /data`, so relative paths name the same files.
-# Cases that need fork/exec (pipes, subprocesses) run only with APPS_FORK=1
-# or when named. Outputs are kept in build/apps/results/CASE/.
+# Outputs are kept in build/apps/results/CASE/.
 # shellcheck disable=SC2016 # guest shell code is single-quoted on purpose
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -81,6 +81,37 @@ same() {
 	native_side "$d" "$stdin" "$@"
 	bento_side "$d" "$stdin" "$@"
 	t_compare "apps/$CASE" "$d"
+}
+
+# same_filtered SED_EXPR -- CMD...: as same, with SED_EXPR applied to both
+# stdouts first (for values that legitimately differ, such as pids).
+same_filtered() {
+	local expr=$1 d side
+	shift 2 # EXPR --
+	d=$(new_dir "$CASE")
+	native_side "$d" /dev/null "$@"
+	bento_side "$d" /dev/null "$@"
+	for side in native bento; do
+		sed -e "$expr" "$d/$side.out" >"$d/$side.out.tmp" && mv "$d/$side.out.tmp" "$d/$side.out"
+	done
+	t_compare "apps/$CASE" "$d"
+}
+
+# check NAME DIR COND_TEXT: PASS if COND_TEXT is empty, else FAIL with it and
+# the case's stdout/stderr.
+check() {
+	local d=$2 reason=$3
+	if [ -z "$reason" ]; then
+		t_pass "apps/$1"
+		return
+	fi
+	{
+		echo "--- stdout:"
+		head -n 12 "$d/bento.out"
+		echo "--- stderr:"
+		tail -n 8 "$d/bento.err"
+	} >"$d/details"
+	t_fail "apps/$1" "$reason" "$d/details"
 }
 
 # expect WANT [empty] [secret] -- BENTO_ARGS...: runs `BENTO BENTO_ARGS`
@@ -259,16 +290,163 @@ case_policy_usr_readonly() {
 	fi
 }
 
-# ---- need fork/exec (APPS_FORK=1) -------------------------------------
+# ---- processes: fork, exec, pipes, signals ----------------------------
 case_fork_sh_pipe() { same -- $BB sh -c 'echo hello; ls /usr/share | head -3'; }
 case_fork_sh_subshell() { same -- $BB sh -c 'x=$(echo inner); echo "got $x"; (exit 3); echo "status $?"'; }
 case_fork_python_subprocess() { same -- "${PY[@]}" -c 'import subprocess; print(subprocess.run(["/bin/echo", "child"], capture_output=True, text=True).stdout, end="")'; }
+
+# The commands of issue 3 ("what a user must be able to do").
+case_proc_bash_pipestatus() { same -- /bin/bash -c 'seq 1 20000 | sort -rn | head -3; echo "${PIPESTATUS[@]}"'; }
+case_proc_sh_gcc_tmp() {
+	# Natively in a fresh directory under the host's /tmp; in the sandbox
+	# its /tmp is private anyway.
+	same -- /bin/sh -c 'd=$(mktemp -d /tmp/bento-apps-gcc.XXXXXX) && cd "$d" && printf "int main(){return 7;}" > a.c && gcc a.c -o a && ./a; echo $?; cd / && rm -rf "$d"'
+}
+case_proc_python_subprocess_rc() {
+	# "echo $$" prints the child's pid, which differs: a number is enough.
+	same_filtered 's/^[0-9][0-9]*$/PID/' -- "${PY[@]}" -c 'import subprocess; print(subprocess.run(["sh","-c","echo $$; exit 3"]).returncode)'
+}
+case_proc_busybox_sleep_kill() { same -- $BB sh -c 'sleep 5 & kill $!; wait $!; echo $?'; }
+case_proc_python_pool_map() {
+	same -- "${PY[@]}" -c '
+import multiprocessing as mp
+def sq(x):
+    return x * x
+if __name__ == "__main__":
+    with mp.Pool(2) as p:
+        print(p.map(sq, [1, 2, 3, 4, 5, 6, 7]))'
+}
+case_proc_sh_pipeline_status() { same -- $BB sh -c 'yes | head -c 100000 | wc -c; false | true; echo "last $?"; ! true; echo "neg $?"'; }
+case_proc_bash_jobs() { same -- /bin/bash -c 'sleep 0.2 & sleep 0.1 & wait; echo "waited $?"; (exit 4) & wait $!; echo "job $?"'; }
+case_proc_xargs_find() { same -- /bin/sh -c 'find . -name "*.txt" | sort | xargs -n 2 echo'; }
+
+# busybox ps in the sandbox lists only the sandbox's own processes: pid 1
+# is the program bento started, and there are only a few lines.
+case_proc_busybox_ps() {
+	local d reason=
+	d=$(new_dir "$CASE")
+	(cd / && t_exec "$d/bento.out" "$d/bento.err" /dev/null -- "${T_ENV[@]}" "$BENTO" run "${opts[@]}" \
+		-- $BB sh -c 'ps; echo "status $?"'; echo "$T_STATUS" >"$d/bento.status")
+	local s lines
+	s=$(cat "$d/bento.status")
+	lines=$(wc -l <"$d/bento.out")
+	[ "$s" = 0 ] || reason="status $(t_status_text "$s"), want 0"
+	grep -q '^status 0$' "$d/bento.out" || reason="${reason:+$reason; }ps failed"
+	[ "$lines" -ge 3 ] && [ "$lines" -le 6 ] || reason="${reason:+$reason; }$lines lines, want 3 to 6 (header, sh, ps, status)"
+	# As natively: the command line of pid 1 (ps shows [comm] only when
+	# the command line is empty).
+	awk '$1 == 1' "$d/bento.out" | grep -q 'sh -c' || reason="${reason:+$reason; }pid 1 is not shown as the shell (sh -c ...)"
+	# ps runs in a forked shell without exec: "{ps} /bin/busybox sh -c ..."
+	grep -qE '(^|[ /])ps$|\{ps\}' "$d/bento.out" || reason="${reason:+$reason; }no line for ps itself"
+	check "$CASE" "$d" "$reason"
+}
+case_proc_busybox_ps_alone() {
+	local d reason=
+	d=$(new_dir "$CASE")
+	(cd / && t_exec "$d/bento.out" "$d/bento.err" /dev/null -- "${T_ENV[@]}" "$BENTO" run "${opts[@]}" \
+		-- $BB ps; echo "$T_STATUS" >"$d/bento.status")
+	local s lines
+	s=$(cat "$d/bento.status")
+	lines=$(wc -l <"$d/bento.out")
+	[ "$s" = 0 ] || reason="status $(t_status_text "$s"), want 0"
+	[ "$lines" = 2 ] || reason="${reason:+$reason; }$lines lines, want 2 (header and ps as pid 1)"
+	awk '$1 == 1' "$d/bento.out" | grep -q 'ps' || reason="${reason:+$reason; }pid 1 is not ps"
+	check "$CASE" "$d" "$reason"
+}
+
+# A real build: a C project of several files built with make -j2 and gcc in
+# the sandbox (mounted rw at /src), its binary run inside and outside the
+# sandbox, and a native build of the same sources: the same output.
+make_project() {
+	local p=$1
+	mkdir -p "$p/lib"
+	cat >"$p/Makefile" <<'MK'
+CC = gcc
+CFLAGS = -O2 -Wall -Ilib
+OBJS = main.o lib/stats.o lib/words.o lib/fib.o
+prog: $(OBJS)
+	$(CC) -o $@ $(OBJS)
+%.o: %.c lib/proj.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+clean:
+	rm -f prog $(OBJS)
+MK
+	cat >"$p/lib/proj.h" <<'H'
+long sum_squares(int n);
+int count_words(const char *s);
+unsigned long long fib(int n);
+H
+	cat >"$p/lib/stats.c" <<'C'
+#include "proj.h"
+long sum_squares(int n) { long s = 0; for (int i = 1; i <= n; i++) s += (long)i * i; return s; }
+C
+	cat >"$p/lib/words.c" <<'C'
+#include <ctype.h>
+#include "proj.h"
+int count_words(const char *s) { int n = 0, in = 0; for (; *s; s++) { if (isspace((unsigned char)*s)) in = 0; else if (!in) { in = 1; n++; } } return n; }
+C
+	cat >"$p/lib/fib.c" <<'C'
+#include "proj.h"
+unsigned long long fib(int n) { unsigned long long a = 0, b = 1; while (n-- > 0) { unsigned long long t = a + b; a = b; b = t; } return a; }
+C
+	cat >"$p/main.c" <<'C'
+#include <stdio.h>
+#include "proj.h"
+int main(int argc, char **argv)
+{
+	printf("sum_squares(100) = %ld\n", sum_squares(100));
+	printf("words = %d\n", count_words("the quick  brown fox\tjumps"));
+	printf("fib(90) = %llu\n", fib(90));
+	for (int i = 1; i < argc; i++)
+		printf("arg %d: %s\n", i, argv[i]);
+	return 3;
+}
+C
+}
+case_proc_make_j2_project() {
+	local d reason= pb pn
+	d=$(new_dir "$CASE")
+	pb=$(mktemp -d /tmp/bento-apps-proj-XXXXXX)
+	pn=$(mktemp -d /tmp/bento-apps-projn-XXXXXX)
+	make_project "$pb"
+	make_project "$pn"
+	chmod 777 "$pb" "$pb/lib" # the guest may run under another uid
+	(cd / && t_exec "$d/make.out" "$d/make.err" /dev/null -- "${T_ENV[@]}" "$BENTO" run "${opts[@]}" \
+		--mount "$pb:/src:rw" -- /usr/bin/make -C /src -j2; echo "$T_STATUS" >"$d/make.status")
+	(cd "$pn" && make -s -j2 >"$d/native-make.out" 2>&1)
+	(cd / && t_exec "$d/native.out" "$d/native.err" /dev/null -- "${T_ENV[@]}" "$pn/prog" one "two words"; echo "$T_STATUS" >"$d/native.status")
+	(cd / && t_exec "$d/outside.out" "$d/outside.err" /dev/null -- "${T_ENV[@]}" "$pb/prog" one "two words"; echo "$T_STATUS" >"$d/outside.status")
+	(cd / && t_exec "$d/bento.out" "$d/bento.err" /dev/null -- "${T_ENV[@]}" "$BENTO" run "${opts[@]}" \
+		--mount "$pb:/src:ro" -- /src/prog one "two words"; echo "$T_STATUS" >"$d/bento.status")
+	local ms
+	ms=$(cat "$d/make.status")
+	[ "$ms" = 0 ] || reason="make -j2 in the sandbox: status $(t_status_text "$ms")"
+	[ -x "$pb/prog" ] || reason="${reason:+$reason; }no prog built"
+	cmp -s "$d/native.out" "$d/outside.out" && [ "$(cat "$d/native.status")" = "$(cat "$d/outside.status")" ] ||
+		reason="${reason:+$reason; }the sandbox-built prog run outside differs from a native build"
+	cmp -s "$d/native.out" "$d/bento.out" && [ "$(cat "$d/native.status")" = "$(cat "$d/bento.status")" ] ||
+		reason="${reason:+$reason; }the sandbox-built prog run inside differs from a native build"
+	if [ -n "$reason" ]; then
+		cp "$d/make.out" "$d/bento.out.make"
+		{
+			echo "--- make stdout:"
+			tail -n 8 "$d/make.out"
+			echo "--- make stderr:"
+			tail -n 8 "$d/make.err"
+			echo "--- prog inside (status $(cat "$d/bento.status")):"
+			head -n 6 "$d/bento.out"
+		} >"$d/details"
+		t_fail "apps/$CASE" "$reason" "$d/details"
+	else
+		t_pass "apps/$CASE"
+	fi
+	rm -rf "$pb" "$pn"
+}
 
 all_cases=$(sed -n 's/^case_\([a-z0-9_]*\)().*/\1/p' "$0")
 selected=()
 if [ $# -eq 0 ]; then
 	for c in $all_cases; do
-		case $c in fork_*) [ "${APPS_FORK:-0}" = 1 ] || continue ;; esac
 		selected+=("$c")
 	done
 else

@@ -36,7 +36,8 @@
  *                      might leave (a symlink "linkN" to each TARGET, also
  *                      deep inside, a directory of mode 0 and one of 0500
  *                      with files in them, a fifo, a chain of 150
- *                      directories), print "planted" (or the errno) and
+ *                      directories with one of mode 0 beside each of the
+ *                      last 90), print "planted" (or the errno) and
  *                      "ready", then ACTION: exit (status 0), segv, sleep
  *                      (30 s), or trap (exit 42 on SIGTERM, SIGINT or
  *                      SIGHUP)
@@ -241,6 +242,16 @@ static int plant(int root, char **targets)
 			return -1;
 		if (prev != root)
 			close(prev);
+		/*
+		 * Locked directories on 90 levels: whatever depth the removal
+		 * moves subtrees up at, some are at it (moving one needs its w).
+		 */
+		if (i >= 60) {
+			if ((d = make_dir(deep, "l")) < 0 || make_file(d, "f") < 0 ||
+			    fchmodat(deep, "l", 0, 0) < 0)
+				return -1;
+			close(d);
+		}
 		if (i % 50 == 49) {
 			for (int t = 0; targets[t]; t++) {
 				snprintf(name, sizeof name, "link%d", t);

@@ -270,7 +270,9 @@ test_supervisor() {
 		check "${q}orphan-killed" "" "$(left "$tag")"
 		relay "${q}relay-sigterm" TERM 42 BENTO_NO_NAMESPACES=$ns
 		relay "${q}relay-sigusr1" USR1 43 BENTO_NO_NAMESPACES=$ns
-		out=$WORK/int$ns
+		# A name of its own: the redirection below happens in the
+		# background, and wait_ready must not find an earlier run's "ready".
+		out=$WORK/${q}int
 		# $! must be bento itself, not a subshell: hence the exec.
 		(exec env BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run \
 			count-int >"$out") &
@@ -404,6 +406,7 @@ make_victims() {
 scratch_run() {
 	local name=$1 want=$2 how=$3 out=$WORK/$1.out pid status dir top
 	shift 3
+	rm -f "$out"
 	(exec env BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run "$@" \
 		"$VICTIM/file" "$VICTIM/dir" >"$out" 2>&1) &
 	pid=$!

@@ -16,8 +16,10 @@
 //   climb SECRET         openat2(fd, "../../..SECRET") for fd 0..1023 + read
 //   execve PROG MARKER   execve(PROG, {"touch", MARKER})
 //   socket PORT          socket(AF_INET) + connect 127.0.0.1:PORT
-//   kill PID             kill(PID, SIGTERM), tgkill(PID, PID, SIGTERM), then
-//                        (only if those failed) kill(-1, SIGKILL)
+//   unix PATH            socket(AF_UNIX) + connect to the host socket PATH
+//   kill PID [no-kill-all]  kill(PID, SIGTERM), tgkill(PID, PID, SIGTERM),
+//                        then (only if those failed, and unless told not
+//                        to) kill(-1, SIGKILL)
 //   ptrace PID           ptrace(PTRACE_ATTACH, PID)
 //   chmod PATH           fchmodat(AT_FDCWD, PATH, 04777)
 //   utime PATH           utimensat(AT_FDCWD, PATH, {0, 0}, 0)
@@ -45,6 +47,7 @@
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/un.h>
 
 static uintptr_t target;
 
@@ -91,7 +94,8 @@ static void forbidden(void)
 	} calls[] = {
 		{ "openat", SYS_openat, AT_FDCWD, (long)"/etc/passwd", O_RDONLY },
 		{ "execve", SYS_execve, (long)"/usr/bin/true", 0, 0 },
-		{ "socket", SYS_socket, AF_INET, SOCK_STREAM, 0 },
+		{ "socket AF_PACKET", SYS_socket, AF_PACKET, SOCK_RAW, 0 },
+		{ "socket AF_NETLINK", SYS_socket, AF_NETLINK, SOCK_RAW, 0 },
 		{ "ptrace", SYS_ptrace, PTRACE_TRACEME, 0, 0 },
 		{ "mount", SYS_mount, (long)"none", (long)"/nonexistent-bento", (long)"tmpfs" },
 		{ "unshare", SYS_unshare, CLONE_NEWUSER, 0, 0 },
@@ -111,7 +115,7 @@ static void forbidden(void)
 		{ "clone NEWUSER", SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0 },
 		{ "clone3", SYS_clone3, 0, 0, 0 },
 		{ "futex op 14", SYS_futex, 0, 14, 0 },
-		{ "fcntl F_SETFL", SYS_fcntl, 0, F_SETFL, 0 },
+		{ "fcntl F_SETOWN", SYS_fcntl, 0, F_SETOWN, 0 },
 		{ "arch_prctl GET_CPUID", SYS_arch_prctl, 0x1011, 0, 0 },
 		{ "sched_setaffinity", SYS_sched_setaffinity, 0, 0, 0 },
 		{ "init_module", SYS_init_module, 0, 0, 0 },
@@ -145,6 +149,13 @@ int main(int argc, char **argv, char **envp)
 		out("no address\n");
 		return 3;
 	}
+	// A harmless forged call first: had the address been wrong, we would
+	// have crashed here, and run.sh would not see "jumped".
+	if (F0(SYS_getpid) <= 0) {
+		out("forged getpid failed\n");
+		return 4;
+	}
+	out("jumped\n");
 	const char *op = argv[1], *a1 = argc > 2 ? argv[2] : "", *a2 = argc > 3 ? argv[3] : "";
 	struct open_how how = { .flags = O_RDONLY };
 	long r;
@@ -182,6 +193,13 @@ int main(int argc, char **argv, char **envp)
 		a.sin_addr.s_addr = htonl(0x7f000001);
 		if (s >= 0)
 			report("connect", F3(SYS_connect, s, &a, sizeof(a)));
+	} else if (!strcmp(op, "unix")) {
+		long s = F3(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+		report("socket AF_UNIX", s);
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		strncpy(a.sun_path, a1, sizeof(a.sun_path) - 1);
+		if (s >= 0)
+			report("connect", F3(SYS_connect, s, &a, sizeof(a)));
 	} else if (!strcmp(op, "kill")) {
 		long pid = atol(a1);
 		long r1 = F2(SYS_kill, pid, SIGTERM);
@@ -190,7 +208,7 @@ int main(int argc, char **argv, char **envp)
 		report("tgkill PID PID SIGTERM", r2);
 		// Should the scoping not hold, kill(-1) would hit every process of
 		// this uid on the host: try it only when the two above failed.
-		if (r1 < 0 && r2 < 0)
+		if (r1 < 0 && r2 < 0 && strcmp(a2, "no-kill-all"))
 			report("kill -1 SIGKILL", F2(SYS_kill, -1, SIGKILL));
 		else
 			out("kill -1 not tried: a signal got out\n");

@@ -1,12 +1,14 @@
-// raw_connect PORT: raw socket(AF_INET, SOCK_STREAM) + connect to
+// raw_connect PORT [UNIXPATH]: raw socket(AF_INET, SOCK_STREAM) + connect to
 // 127.0.0.1:PORT (the listener run.sh started on the host), then a write.
 // Also tries socket(AF_INET, SOCK_DGRAM) + sendto, AF_INET6 to
 // ::ffff:127.0.0.1, AF_NETLINK and AF_PACKET. run.sh checks that the
 // listener (TCP and UDP on that port) saw no connection and no datagram.
+// With UNIXPATH, also socket(AF_UNIX) + connect to that host socket.
 #include "esc.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 int main(int argc, char **argv)
 {
@@ -39,6 +41,14 @@ int main(int argc, char **argv)
 	if (s >= 0)
 		report("connect ::ffff:127.0.0.1", RAW3(SYS_connect, s, &a6, sizeof(a6)));
 	report("socket AF_NETLINK", RAW3(SYS_socket, AF_NETLINK, SOCK_RAW, 0));
+	if (argc > 2) {
+		struct sockaddr_un u = { .sun_family = AF_UNIX };
+		strncpy(u.sun_path, argv[2], sizeof(u.sun_path) - 1);
+		s = RAW3(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+		report("socket AF_UNIX", s);
+		if (s >= 0)
+			report("connect host unix socket", RAW3(SYS_connect, s, &u, sizeof(u)));
+	}
 	report("socket AF_PACKET", RAW3(SYS_socket, AF_PACKET, SOCK_RAW, 0));
 	return 0;
 }

@@ -2,7 +2,8 @@
 // tkill(PID, SIGTERM) at a host process run.sh started outside bento, then
 // kill(-1, SIGKILL), and last kill(1, SIGKILL) (pid 1 is the guest itself
 // inside bento, so this ends it). run.sh checks that the host process, and
-// run.sh itself, are still alive.
+// run.sh itself, are still alive. Never run it natively: kill(-1, SIGKILL)
+// would end every process of the uid.
 #include "esc.h"
 #include <signal.h>
 

@@ -54,9 +54,13 @@ static pid_t handler_child(int n)
 		sa.sa_sigaction = on_usr1;
 		sa.sa_flags = SA_SIGINFO;
 		sigaction(SIGUSR1, &sa, NULL);
+		sigset_t block, old;
+		sigemptyset(&block);
+		sigaddset(&block, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &block, &old);
 		write(ready[1], "r", 1);
 		while (hits < n)
-			pause();
+			sigsuspend(&old);
 		_exit(0);
 	}
 	char ch;
@@ -98,15 +102,18 @@ int main(void)
 	say("kill(reaped child, SIGTERM)", kill(c, SIGTERM));
 
 	c = handler_child(1);
-	say("kill SIGUSR1 to a handler", kill(c, SIGUSR1));
+	if (say("kill SIGUSR1 to a handler", kill(c, SIGUSR1)) < 0)
+		kill(c, SIGKILL); // do not wait forever for a signal that was not sent
 	waitpid(c, &st, 0);
 	printf("handler child: %s\n", wstr(st));
 	c = handler_child(1);
-	say("sigqueue SIGUSR1 1234", sigqueue(c, SIGUSR1, (union sigval){ .sival_int = 1234 }));
+	if (say("sigqueue SIGUSR1 1234", sigqueue(c, SIGUSR1, (union sigval){ .sival_int = 1234 })) < 0)
+		kill(c, SIGKILL);
 	waitpid(c, &st, 0);
 	printf("sigqueue child: %s\n", wstr(st));
 	c = handler_child(1);
-	say("tgkill to the child's main thread", syscall(SYS_tgkill, c, c, SIGUSR1));
+	if (say("tgkill to the child's main thread", syscall(SYS_tgkill, c, c, SIGUSR1)) < 0)
+		kill(c, SIGKILL);
 	waitpid(c, &st, 0);
 	printf("tgkill child: %s\n", wstr(st));
 	fcntl(rep[0], F_SETFL, O_NONBLOCK);
@@ -128,7 +135,8 @@ int main(void)
 	}
 	char ch;
 	read(ready[0], &ch, 1);
-	kill(c, SIGUSR2);
+	if (kill(c, SIGUSR2) < 0)
+		kill(c, SIGKILL);
 	waitpid(c, &st, 0);
 	printf("sigwaitinfo child (21 = got it from the parent): %s\n", wstr(st));
 
@@ -169,16 +177,22 @@ int main(void)
 		g[i] = fork();
 		if (g[i] == 0) {
 			signal(SIGUSR2, on_plain);
+			sigset_t block, old;
+			sigemptyset(&block);
+			sigaddset(&block, SIGUSR2);
+			sigprocmask(SIG_BLOCK, &block, &old);
 			setpgid(0, i == 0 ? 0 : g[0]);
 			write(ready[1], "r", 1);
 			while (!hits)
-				pause();
+				sigsuspend(&old);
 			_exit(30 + i);
 		}
 		setpgid(g[i], g[0]);
 		read(ready[0], &ch, 1);
 	}
-	say("killpg(G, SIGUSR2) to handlers", killpg(g[0], SIGUSR2));
+	if (say("killpg(G, SIGUSR2) to handlers", killpg(g[0], SIGUSR2)) < 0)
+		for (int i = 0; i < 3; i++)
+			kill(g[i], SIGKILL);
 	for (int i = 0; i < 3; i++) {
 		waitpid(g[i], &st, 0);
 		printf("handler member %d: %s\n", i, wstr(st));
@@ -188,12 +202,12 @@ int main(void)
 	c = fork();
 	if (c == 0) {
 		setpgid(0, 0);
-		signal(SIGUSR1, on_plain);
 		pid_t m = fork();
 		if (m == 0) {
 			for (;;)
 				pause();
 		}
+		signal(SIGUSR1, on_plain);
 		ms_sleep(20);
 		int rc = kill(0, SIGUSR1);
 		int s2;
@@ -209,7 +223,7 @@ int main(void)
 	kill(d, SIGKILL);
 	waitpid(d, &st, 0);
 	printf("D: %s\n", wstr(st));
-	say("kill(-99999) no such group", kill(-99999, SIGTERM));
+	say("kill(-99999) no such group", kill(-99999, 0));
 	say("kill(99999) no such pid", kill(99999, 0));
 	return 0;
 }

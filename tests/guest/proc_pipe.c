@@ -7,7 +7,8 @@
 // record; O_NONBLOCK read on an empty pipe gives EAGAIN, a full pipe
 // EAGAIN for a writer and the fill equals F_GETPIPE_SZ; F_SETPIPE_SZ;
 // a writer blocked on a full pipe resumes when another process reads;
-// poll sees POLLHUP when the writer process exits.
+// poll sees POLLHUP when the writer process exits; a writer or reader
+// killed by SIGKILL closes its end too (EOF, EPIPE).
 #include "guest.h"
 #include <fcntl.h>
 #include <limits.h>
@@ -231,6 +232,40 @@ int main(void)
 	waitpid(r, &st, 0);
 	printf("1 MiB blocking write through a 64 KiB pipe: read %ld, writer %s\n", total, wstr(st));
 	close(p[0]);
+
+	// A writer killed by SIGKILL (no exit path of its own) still closes
+	// its end: the reader sees EOF; a reader killed likewise gives EPIPE.
+	pipe(p);
+	r = fork();
+	if (r == 0) {
+		close(p[0]);
+		write(p[1], "k", 1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	n = read(p[0], buf, 1);
+	kill(r, SIGKILL);
+	waitpid(r, &st, 0);
+	alarm(10);
+	n = read(p[0], buf, sizeof buf);
+	alarm(0);
+	printf("writer killed by SIGKILL: %s, then read %zd\n", wstr(st), n);
+	close(p[0]);
+	pipe(p);
+	r = fork();
+	if (r == 0) {
+		close(p[1]);
+		for (;;)
+			pause();
+	}
+	close(p[0]);
+	kill(r, SIGKILL);
+	waitpid(r, &st, 0);
+	signal(SIGPIPE, SIG_IGN);
+	say("write after the reader was killed by SIGKILL", write(p[1], "x", 1));
+	signal(SIGPIPE, SIG_DFL);
+	close(p[1]);
 
 	// POLLHUP when the writer process exits.
 	pipe(p);

@@ -26,6 +26,23 @@ static struct qent quarantine[QUARANTINE];
 static int qhead, qcount;
 static long live;
 
+/* A child forked while another thread holds the lock must not inherit it
+ * held. */
+static void q_lock(void)
+{
+	pthread_mutex_lock(&qlock);
+}
+
+static void q_unlock(void)
+{
+	pthread_mutex_unlock(&qlock);
+}
+
+__attribute__((constructor)) static void heapcheck_setup(void)
+{
+	pthread_atfork(q_lock, q_unlock, q_unlock);
+}
+
 static uint64_t *header(void *p)
 {
 	uint64_t *h = (uint64_t *)((char *)p - HDR);

@@ -15,15 +15,21 @@ if ! make -s -f tests/unit/unit.mk -j"$(nproc 2>/dev/null || echo 2)"; then
 	exit 1
 fi
 
+# Host temporary directories of the tests live in the build tree, so a
+# crashed run leaves nothing in /tmp.
+export TMPDIR=$PWD/build/unit/tmp
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 
 passed=0
 failed=0
-for bin in build/unit/test_*; do
-	[ -x "$bin" ] || continue
-	name=$(basename "$bin")
+for src in tests/unit/test_*.c; do
+	name=$(basename "$src" .c)
+	bin=build/unit/$name
 	case $name in *"$filter"*) ;; *) continue ;; esac
 	echo "== $name"
 	out=$(timeout -k 5 300 "$bin" 2>&1)

@@ -1,6 +1,7 @@
 /* test_fd.c — the descriptor table (install, dup/dup2/dup3, close_range,
  * close-on-exec, limits through proc_prlimit, reference counting) and
  * pipes. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -405,10 +406,11 @@ struct writer {
 static void *late_writer(void *arg)
 {
 	struct writer *w = arg;
-	plat_set_self(thread_create());
+	unit_thread_enter();
 	struct timespec ts = { 0, w->delay_ms * 1000000L };
 	nanosleep(&ts, NULL);
 	file_write(w->fd, "late", 4);
+	unit_thread_leave();
 	return NULL;
 }
 
@@ -432,11 +434,12 @@ static void test_pipe_blocking_read(void **state)
 static void *late_signal(void *arg)
 {
 	(void)arg;
-	plat_set_self(thread_create());
+	unit_thread_enter();
 	struct timespec ts = { 0, 50000000 };
 	nanosleep(&ts, NULL);
 	struct b_siginfo info = { .signo = 10 };
 	sig_tgkill(1, 1, 10, &info);
+	unit_thread_leave();
 	return NULL;
 }
 
@@ -455,6 +458,64 @@ static void test_pipe_read_interrupted(void **state)
 	assert_int_equal(sig_dequeue(0, &info), 10);
 	fd_close(p[0]);
 	fd_close(p[1]);
+}
+
+/* ---- memfd and inherited host handles ------------------------------------- */
+
+static void test_memfd(void **state)
+{
+	(void)state;
+	char buf[16];
+	int fd = file_memfd("buf", 1 /* MFD_CLOEXEC */);
+	assert_true(fd >= 0);
+	assert_int_equal(fd_get_cloexec(fd), 1);
+	assert_string_equal(file_path(peek(fd)), "/memfd:buf (deleted)");
+	assert_int_equal(file_write(fd, "0123456789", 10), 10);
+	assert_int_equal(file_seek(fd, 2, 0), 2);
+	assert_int_equal(file_read(fd, buf, 3), 3);
+	assert_memory_equal(buf, "234", 3);
+	assert_ok(file_truncate(fd, 4));
+	struct b_stat st;
+	assert_ok(file_stat(fd, &st));
+	assert_int_equal(st.size, 4);
+	assert_int_equal(st.mode & K_S_IFMT, K_S_IFREG);
+	int w = 0;
+	assert_true(file_map_handle(fd, &w) >= 0);
+	assert_int_equal(w, 1);
+	assert_ok(fd_close(fd));
+	assert_int_equal(file_memfd("nocloexec", 0), fd);
+	assert_int_equal(fd_get_cloexec(fd), 0);
+}
+
+/* stdin/stdout-like host handles: streams with the host's own state. */
+static void test_adopt_host(void **state)
+{
+	(void)state;
+	int hp[2];
+	char buf[16];
+	assert_int_equal(pipe(hp), 0);
+	assert_int_equal(file_adopt_host(5, hp[1], K_O_WRONLY), 5);
+	assert_int_equal(file_adopt_host(1, hp[0], K_O_RDONLY), 1);
+	assert_string_equal(file_path(peek(1)), "/dev/stdout");
+	assert_int_equal(file_write(5, "via host", 8), 8);
+	struct b_pollfd pfd = { 1, 1 /* POLLIN */, 0 };
+	struct b_timespec zero = { 0, 0 };
+	assert_int_equal(file_poll(&pfd, 1, &zero), 1);
+	assert_true(pfd.revents & 1);
+	assert_int_equal(file_read(1, buf, sizeof(buf)), 8);
+	assert_memory_equal(buf, "via host", 8);
+	assert_err(file_seek(1, 0, 0), ESPIPE);
+	struct b_stat st;
+	assert_ok(file_stat(1, &st));
+	assert_int_equal(st.mode & K_S_IFMT, K_S_IFIFO);
+	/* Closing the guest descriptor closes the host handle. */
+	assert_ok(fd_close(5));
+	assert_int_equal(file_read(1, buf, sizeof(buf)), 0);
+	assert_ok(fd_close(1));
+	assert_int_equal(fcntl(hp[0], F_GETFD), -1);
+	assert_int_equal(fcntl(hp[1], F_GETFD), -1);
+	int extra = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_err(file_adopt_host(-1, extra, 0), EBADF);
 }
 
 int main(void)
@@ -476,6 +537,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pipe_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_blocking_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_read_interrupted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memfd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_host, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("fd", tests, unit_group_setup, NULL);
 }

@@ -302,7 +302,7 @@ static void test_wait_timeout(void **state)
 static void *send_later(void *arg)
 {
 	int directed = *(int *)arg;
-	plat_set_self(thread_create());
+	unit_thread_enter();
 	/* The sender blocks the signal, so only the waiter can take it. */
 	sig_set_mask(BIT(SIGUSR2));
 	struct timespec ts = { 0, 40000000 };
@@ -311,6 +311,7 @@ static void *send_later(void *arg)
 		sig_tgkill(1, 1, SIGUSR2, SI(SIGUSR2));
 	else
 		sig_kill(1, SIGUSR2, SI(SIGUSR2));
+	unit_thread_leave();
 	return NULL;
 }
 
@@ -378,14 +379,16 @@ static void test_sleep_interrupted(void **state)
 	int directed = 1;
 	pthread_t th;
 	pthread_create(&th, NULL, send_later, &directed);
-	struct b_timespec t = { 5, 0 }, rem = { 0, 0 };
+	struct b_timespec t = { 60, 0 }, rem = { 0, 0 };
 	int64_t start = mono_ns();
 	assert_err(time_sleep(1, 0, &t, &rem), EINTR);
 	int64_t slept = mono_ns() - start;
 	pthread_join(th, NULL);
-	assert_true(slept < 5000000000LL);
+	/* What is left is at most the request, at least the request less
+	 * the time we measured around the call. */
 	int64_t left = rem.sec * 1000000000LL + rem.nsec;
-	assert_true(left > 0 && left <= 5000000000LL - slept + 1000000);
+	assert_true(left > 0 && left <= 60000000000LL);
+	assert_true(left >= 60000000000LL - slept);
 	drain();
 }
 
@@ -399,8 +402,8 @@ static void test_itimer(void **state)
 	int64_t start = mono_ns();
 	assert_ok(timer_setitimer(0, v, NULL));
 	assert_ok(timer_getitimer(0, cur));
-	assert_true(cur[2] == 0 && cur[3] > 0 && cur[3] <= 60000);
-	struct b_timespec limit = { 10, 0 };
+	assert_true(cur[2] == 0 && cur[3] <= 60000); /* (0 if it already fired) */
+	struct b_timespec limit = { 600, 0 };
 	assert_err(sig_wait_interruptible(&limit), EINTR);
 	assert_true(mono_ns() - start >= 60000000);
 	struct b_siginfo info;
@@ -414,7 +417,7 @@ static void test_itimer(void **state)
 	int64_t longv[4] = { 0, 0, 100, 0 }, zero[4] = { 0 }, old[4];
 	assert_ok(timer_setitimer(0, longv, NULL));
 	assert_ok(timer_setitimer(0, zero, old));
-	assert_true(old[2] >= 99 && old[2] <= 100);
+	assert_true(old[2] <= 100 && (old[2] > 0 || old[3] > 0)); /* still armed */
 }
 
 int main(void)

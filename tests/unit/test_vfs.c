@@ -552,9 +552,14 @@ static void test_tmpfs_rename(void **state)
 	char buf[8];
 	assert_int_equal(unit_read_fd(fd, buf, sizeof(buf)), 1); /* open file unaffected */
 	fd_close(fd);
-	/* Over an existing file: replaced. */
+	/* Over an existing file: replaced; an open descriptor of the old
+	 * one still reads it. */
+	int old_b = vfs_openat(K_AT_FDCWD, "/t/work/r/b", K_O_RDONLY, 0);
 	assert_ok(vfs_renameat(K_AT_FDCWD, "/t/work/r/c", K_AT_FDCWD, "/t/work/r/b", 0));
 	expect_file("/t/work/r/b", "A");
+	assert_int_equal(unit_read_fd(old_b, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "B");
+	fd_close(old_b);
 	expect_err("/t/work/r/c", ENOENT);
 	/* RENAME_NOREPLACE. */
 	assert_ok(unit_put("/t/work/r/c", "C"));
@@ -844,6 +849,132 @@ static void test_hostfs_readonly(void **state)
 	assert_int_equal(hs.st_size, 9);
 }
 
+/* ---- more paths and files ----------------------------------------------- */
+
+static void test_path_limits_and_escapes(void **state)
+{
+	(void)state;
+	char path[PATH_MAX_K + 64];
+	memset(path, 'a', sizeof(path));
+	memcpy(path, "/t/", 3);
+	path[3 + 256] = 0; /* one component of 256 bytes */
+	expect_err(path, ENAMETOOLONG);
+	path[3 + 255] = 0; /* 255 is fine: just missing */
+	expect_err(path, ENOENT);
+	size_t n = 0;
+	while (n < PATH_MAX_K + 16)
+		memcpy(path + n, "/.", 2), n += 2;
+	memcpy(path + n, "/t", 3); /* "/t", longer than PATH_MAX in total */
+	struct b_stat st;
+	int r = vfs_statat(K_AT_FDCWD, path, 0, &st);
+	assert_true(r == 0 || r == -ENAMETOOLONG);
+	/* Absolute host paths in links are guest paths. */
+	assert_ok(vfs_symlinkat("/etc/passwd", K_AT_FDCWD, "/h/work/abs-escape"));
+	expect_err("/h/work/abs-escape", ENOENT);
+	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/work/abs-escape", 0));
+	/* Links added at set-up time. */
+	assert_ok(vfs_add_symlink("/t/work/added", "/h/file.txt"));
+	expect_file("/t/work/added", "host file");
+	vfs_unlinkat(K_AT_FDCWD, "/t/work/added", 0);
+}
+
+/* A mount hides what was at its mount point. */
+static void test_mount_shadowing(void **state)
+{
+	(void)state;
+	assert_ok(vfs_mkdirat(K_AT_FDCWD, "/t/work/shadow", 0755));
+	assert_ok(unit_put("/t/work/shadow/under", "under"));
+	assert_ok(vfs_mount_tmpfs("/t/work/shadow"));
+	expect_err("/t/work/shadow/under", ENOENT);
+	assert_ok(unit_put("/t/work/shadow/over", "over"));
+	char out[64];
+	unit_list("/t/work/shadow", out, sizeof(out));
+	assert_string_equal(out, "over");
+	assert_err(vfs_renameat(K_AT_FDCWD, "/t/work/shadow/over", K_AT_FDCWD, "/t/work/over", 0), EXDEV);
+	expect_file("/t/work/shadow/../shadow/over", "over");
+}
+
+static void test_shared_offset_and_flags(void **state)
+{
+	(void)state;
+	char buf[16];
+	assert_ok(unit_put("/t/work/off", "abcdefgh"));
+	int a = vfs_openat(K_AT_FDCWD, "/t/work/off", K_O_RDWR, 0);
+	int b = fd_dup(a, 0, 0);
+	int c = vfs_openat(K_AT_FDCWD, "/t/work/off", K_O_RDONLY, 0);
+	assert_int_equal(file_read(a, buf, 3), 3);
+	assert_int_equal(file_read(b, buf, 2), 2); /* one description, one offset */
+	assert_memory_equal(buf, "de", 2);
+	assert_int_equal(file_read(c, buf, 1), 1); /* another description */
+	assert_int_equal(buf[0], 'a');
+	/* F_SETFL O_APPEND on one description. */
+	assert_ok(file_set_flags(a, K_O_APPEND));
+	assert_true(file_get_flags(b) & K_O_APPEND);
+	assert_false(file_get_flags(c) & K_O_APPEND);
+	assert_int_equal(file_get_flags(a) & K_O_ACCMODE, K_O_RDWR);
+	file_seek(a, 0, 0);
+	assert_int_equal(file_write(a, "Z", 1), 1);
+	assert_int_equal(file_pread(c, buf, 9, 0), 9);
+	assert_memory_equal(buf, "abcdefghZ", 9);
+	assert_ok(file_set_flags(a, K_O_RDONLY)); /* the access mode cannot change */
+	assert_int_equal(file_get_flags(a) & K_O_ACCMODE, K_O_RDWR);
+	fd_close(a), fd_close(b), fd_close(c);
+	vfs_unlinkat(K_AT_FDCWD, "/t/work/off", 0);
+}
+
+static void test_times_and_access(void **state)
+{
+	(void)state;
+	struct b_stat st;
+	assert_ok(unit_put("/t/work/tm", "t"));
+	struct b_timespec ts[2] = { { 1000, 5 }, { 2000, 7 } };
+	assert_ok(vfs_utimensat(K_AT_FDCWD, "/t/work/tm", ts, 0));
+	assert_ok(vfs_statat(K_AT_FDCWD, "/t/work/tm", 0, &st));
+	assert_int_equal(st.atime.sec, 1000);
+	assert_int_equal(st.atime.nsec, 5);
+	assert_int_equal(st.mtime.sec, 2000);
+	struct b_timespec omit[2] = { { 0, (1L << 30) - 2 }, { 3000, 0 } };
+	assert_ok(vfs_utimensat(K_AT_FDCWD, "/t/work/tm", omit, 0));
+	assert_ok(vfs_statat(K_AT_FDCWD, "/t/work/tm", 0, &st));
+	assert_int_equal(st.atime.sec, 1000); /* UTIME_OMIT */
+	assert_int_equal(st.mtime.sec, 3000);
+	assert_ok(vfs_utimensat(K_AT_FDCWD, "/t/work/tm", NULL, 0));
+	assert_ok(vfs_statat(K_AT_FDCWD, "/t/work/tm", 0, &st));
+	assert_true(st.mtime.sec > 1600000000);
+	/* The same on a host file. */
+	assert_ok(unit_put("/h/work/tm", "t"));
+	assert_ok(vfs_utimensat(K_AT_FDCWD, "/h/work/tm", ts, 0));
+	assert_ok(vfs_statat(K_AT_FDCWD, "/h/work/tm", 0, &st));
+	assert_int_equal(st.mtime.sec, 2000);
+	assert_int_equal(st.mtime.nsec, 7);
+	/* access(2) by mode bits for another user. */
+	assert_ok(vfs_chmodat(K_AT_FDCWD, "/t/work/tm", 0604));
+	cred_init(1000, 1000);
+	assert_ok(vfs_accessat(K_AT_FDCWD, "/t/work/tm", 4, 0));
+	assert_err(vfs_accessat(K_AT_FDCWD, "/t/work/tm", 2, 0), EACCES);
+	assert_err(vfs_accessat(K_AT_FDCWD, "/t/work/tm", 1, 0), EACCES);
+	assert_ok(vfs_accessat(K_AT_FDCWD, "/t/work/tm", 0, 0));
+	cred_init(0, 0);
+	vfs_unlinkat(K_AT_FDCWD, "/t/work/tm", 0);
+	vfs_unlinkat(K_AT_FDCWD, "/h/work/tm", 0);
+}
+
+/* Hard links: hostfs passes them to the host; tmpfs has none yet. */
+static void test_links(void **state)
+{
+	(void)state;
+	struct b_stat st;
+	assert_ok(unit_put("/h/work/orig", "linked"));
+	assert_ok(vfs_linkat(K_AT_FDCWD, "/h/work/orig", K_AT_FDCWD, "/h/work/hard", 0));
+	expect_file("/h/work/hard", "linked");
+	assert_ok(vfs_statat(K_AT_FDCWD, "/h/work/orig", 0, &st));
+	assert_int_equal(st.nlink, 2);
+	assert_err(vfs_linkat(K_AT_FDCWD, "/h/work/orig", K_AT_FDCWD, "/t/work/hard", 0), EXDEV);
+	assert_err(vfs_linkat(K_AT_FDCWD, "/h/work/orig", K_AT_FDCWD, "/h/work/hard", 0), EEXIST);
+	vfs_unlinkat(K_AT_FDCWD, "/h/work/orig", 0);
+	vfs_unlinkat(K_AT_FDCWD, "/h/work/hard", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -868,6 +999,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_hostfs_files, check_clean),
 		cmocka_unit_test_teardown(test_hostfs_dirs_rename, check_clean),
 		cmocka_unit_test_teardown(test_hostfs_readonly, check_clean),
+		cmocka_unit_test_teardown(test_path_limits_and_escapes, check_clean),
+		cmocka_unit_test_teardown(test_mount_shadowing, check_clean),
+		cmocka_unit_test_teardown(test_shared_offset_and_flags, check_clean),
+		cmocka_unit_test_teardown(test_times_and_access, check_clean),
+		cmocka_unit_test_teardown(test_links, check_clean),
 	};
 	return cmocka_run_group_tests_name("vfs", tests, group_setup, NULL);
 }

@@ -336,6 +336,52 @@ static void test_madvise_msync(void **state)
 	assert_int_equal(mock_violations(), 0);
 }
 
+/* Many regions, each split by a hole: the record table grows as needed
+ * and every split is recorded. */
+static void test_many_splits(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	static uintptr_t a[N];
+	for (int i = 0; i < N; i++) {
+		long r = vm_mmap(0, 3 * PG, RW, ANON, -1, 0);
+		assert_true(r > 0);
+		a[i] = (uintptr_t)r;
+	}
+	for (int i = 0; i < N; i++)
+		assert_ok(vm_munmap(a[i] + PG, PG));
+	for (int i = 0; i < N; i++) {
+		if (maps_overlap(a[i] + PG, a[i] + 2 * PG))
+			fail_msg("region %d: the hole is still in the maps", i);
+		assert_string_equal(perms(a[i], a[i] + PG), "rw-p");
+		assert_string_equal(perms(a[i] + 2 * PG, a[i] + 3 * PG), "rw-p");
+	}
+	for (int i = 0; i < N; i++)
+		assert_ok(vm_munmap(a[i], 3 * PG));
+	for (int i = 0; i < N; i++)
+		assert_false(maps_overlap(a[i], a[i] + 3 * PG));
+	assert_int_equal(mock_violations(), 0);
+}
+
+/* One mprotect across many regions changes every one of them. */
+static void test_mprotect_many_regions(void **state)
+{
+	(void)state;
+	enum { N = 40 };
+	uintptr_t base = mock_arena_base() + (2UL << 30);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(vm_mmap(base + i * PG, PG, RW, ANON | K_MAP_FIXED, -1, 0),
+				 (long)(base + i * PG));
+	assert_ok(vm_mprotect(base, N * PG, K_PROT_READ));
+	for (int i = 0; i < N; i++) {
+		if (strcmp(perms(base + i * PG, base + (i + 1) * PG), "r--p"))
+			fail_msg("region %d shows %s", i, perms(base + i * PG, base + (i + 1) * PG));
+		assert_int_equal(mock_page_state(base + i * PG), 0x80 | PROT_READ);
+	}
+	assert_ok(vm_munmap(base, N * PG));
+	assert_false(maps_overlap(base, base + N * PG));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_mremap),
 		cmocka_unit_test(test_format_maps_small_buffer),
 		cmocka_unit_test(test_madvise_msync),
+		cmocka_unit_test(test_many_splits),
+		cmocka_unit_test(test_mprotect_many_regions),
 	};
 	return cmocka_run_group_tests_name("vm", tests, group_setup, NULL);
 }

@@ -32,6 +32,23 @@ int unit_group_setup(void **state)
 	return 0;
 }
 
+void unit_thread_enter(void)
+{
+	struct thread *t = thread_create();
+	if (!t) {
+		fprintf(stderr, "unit: thread_create failed\n");
+		exit(2);
+	}
+	thread_set_host(t, plat_thread_id());
+	plat_set_self(t);
+}
+
+void unit_thread_leave(void)
+{
+	thread_exit_current();
+	plat_set_self(NULL);
+}
+
 int unit_put(const char *path, const char *data)
 {
 	int fd = vfs_openat(K_AT_FDCWD, path, K_O_CREAT | K_O_WRONLY | K_O_TRUNC, 0644);

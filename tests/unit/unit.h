@@ -21,6 +21,11 @@ void unit_kernel(void);
 /* cmocka group setup doing just that. */
 int unit_group_setup(void **state);
 
+/* Make the calling helper pthread a kernel thread of the process (a
+ * record with its host tid, as plat_self), and end that again. */
+void unit_thread_enter(void);
+void unit_thread_leave(void);
+
 /* Create path (O_CREAT|O_TRUNC) with the given contents; 0 or -errno. */
 int unit_put(const char *path, const char *data);
 /* Read the whole file into buf (NUL-terminated); length or -errno. */

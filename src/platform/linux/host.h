@@ -98,8 +98,13 @@ static inline struct plat_cpu *cpu_current(void)
 }
 
 /* Host signal bento uses to interrupt one of its own threads. */
-#define KICK_SIGNAL 64
+/* SIGSTKFLT: never raised by the x86 kernel, and a standard signal, so
+ * repeated kicks merge instead of filling the host's real-time queue. */
+#define KICK_SIGNAL 16
 
+/* net.c: AF_INET/AF_INET6 allowed (--net loopback|host); set before
+ * gate_install, which allows the same socket domains. */
+extern int host_net_inet;
 /* gate.c */
 int gate_install(void);
 int gate_thread_init(struct plat_cpu *cpu);

@@ -93,6 +93,24 @@ static void add_symlink(char *spec)
 		die("cannot create symlink", r);
 }
 
+/* --net MODE (docs/cli.md): "none" means no inet sockets at all (the
+ * host gave no private network namespace); "loopback" and "host" allow
+ * them, confined by the namespace or granted by the user. */
+static void set_net(const char *mode)
+{
+	int m;
+	if (!strcmp(mode, "none"))
+		m = K_NET_NONE;
+	else if (!strcmp(mode, "loopback"))
+		m = K_NET_LOOPBACK;
+	else if (!strcmp(mode, "host"))
+		m = K_NET_HOST;
+	else
+		die_arg("bad --net mode", mode);
+	host_net_inet = m != K_NET_NONE;
+	sock_net_init(m);
+}
+
 /* Parse options; returns the index of the guest's argv[0]. */
 static int parse(int argc, char **argv, struct linux_start *s)
 {
@@ -124,7 +142,7 @@ static int parse(int argc, char **argv, struct linux_start *s)
 		else if (!strcmp(a, "--hide"))
 			vfs_hide(v), i++;
 		else if (!strcmp(a, "--net"))
-			i++; /* no network yet: every mode means "no sockets" */
+			set_net(v), i++;
 		else
 			die_arg("unknown sandbox option", a);
 	}

@@ -1,0 +1,227 @@
+/* test_socket.c — sockets (src/kernel/socket.c) over the mock's host
+ * AF_UNIX sockets: pairs, non-blocking reads, datagram boundaries,
+ * SCM_RIGHTS in both directions, AF_UNIX path names in host mounts (bind,
+ * connect, accept, addresses shown as guest paths) and the refusals. */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#define AF_UNIX_T 1
+#define SOCK_STREAM_T 1
+#define SOCK_DGRAM_T 2
+#define SOCK_NONBLOCK_T 04000
+
+struct sun { uint16_t family; char path[108]; };
+
+static int group_setup(void **state)
+{
+	unit_kernel();
+	const char *h = unit_host_tmpdir(), *ro = unit_host_tmpdir();
+	unit_host_put(h, "file.txt", "hello from a host file");
+	int hd = open(h, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rd = open(ro, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	(void)state;
+	if (hd < 0 || rd < 0 || vfs_mount_tmpfs("/") || vfs_mount_host("/h", hd, 1) ||
+	    vfs_mount_host("/ro", rd, 0) || vfs_mount_tmpfs("/t"))
+		return -1;
+	sock_net_init(K_NET_NONE);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fd_close_range(0, ~0U, 0);
+	return 0;
+}
+
+static struct sun sun_of(const char *path)
+{
+	struct sun a = { AF_UNIX_T, { 0 } };
+	strncpy(a.path, path, sizeof(a.path) - 1);
+	return a;
+}
+
+static void test_pair_stream(void **state)
+{
+	(void)state;
+	int sv[2];
+	char buf[16] = { 0 };
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_STREAM_T, 0, sv));
+	assert_int_equal(file_write(sv[0], "ping", 4), 4);
+	assert_int_equal(file_read(sv[1], buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "ping");
+	assert_ok(sock_shutdown(sv[0], 1 /* SHUT_WR */));
+	assert_int_equal(file_read(sv[1], buf, sizeof(buf)), 0);
+	struct b_stat st;
+	assert_ok(file_stat(sv[0], &st));
+	assert_int_equal(st.mode & K_S_IFMT, K_S_IFSOCK);
+	assert_err(file_seek(sv[0], 0, 0), ESPIPE);
+}
+
+static void test_nonblock_and_poll(void **state)
+{
+	(void)state;
+	int sv[2];
+	char c;
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_STREAM_T | SOCK_NONBLOCK_T, 0, sv));
+	assert_err(file_read(sv[1], &c, 1), EAGAIN);
+	struct b_pollfd p = { sv[1], 1, 0 };
+	struct b_timespec zero = { 0, 0 };
+	assert_int_equal(file_poll(&p, 1, &zero), 0);
+	assert_int_equal(file_write(sv[0], "x", 1), 1);
+	assert_int_equal(file_poll(&p, 1, &zero), 1);
+	int n = 0;
+	assert_ok(file_ioctl(sv[1], 0x541B /* FIONREAD */, &n));
+	assert_int_equal(n, 1);
+	/* The guest's O_NONBLOCK is bento's: clearing it makes reads block
+	 * (here: data is there, so it returns at once). */
+	assert_ok(file_set_flags(sv[1], 0));
+	assert_int_equal(file_read(sv[1], &c, 1), 1);
+}
+
+static void test_dgram_boundaries(void **state)
+{
+	(void)state;
+	int sv[2];
+	char buf[16];
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_DGRAM_T, 0, sv));
+	assert_int_equal(file_write(sv[0], "one", 3), 3);
+	assert_int_equal(file_write(sv[0], "three", 5), 5);
+	assert_int_equal(file_read(sv[1], buf, sizeof(buf)), 3);
+	assert_int_equal(file_read(sv[1], buf, sizeof(buf)), 5);
+}
+
+static long send_fd(int sock, int fd)
+{
+	union { char buf[24]; uint64_t align; } ctl = { { 0 } };
+	uint64_t len = 16 + sizeof(int);
+	int level = 1, type = 1;
+	memcpy(ctl.buf, &len, 8);
+	memcpy(ctl.buf + 8, &level, 4);
+	memcpy(ctl.buf + 12, &type, 4);
+	memcpy(ctl.buf + 16, &fd, 4);
+	struct k_iovec iov = { "F", 1 };
+	struct k_msghdr m = { .iov = &iov, .iovlen = 1, .ucontrol = ctl.buf, .controllen = sizeof(ctl.buf) };
+	return sock_sendmsg(sock, &m, 0);
+}
+
+static int recv_fd(int sock)
+{
+	union { char buf[24]; uint64_t align; } ctl = { { 0 } };
+	char c;
+	struct k_iovec iov = { &c, 1 };
+	struct k_msghdr m = { .iov = &iov, .iovlen = 1, .ucontrol = ctl.buf, .controllen = sizeof(ctl.buf) };
+	if (sock_recvmsg(sock, &m, 0) != 1 || m.controllen < 20)
+		return -1;
+	int fd;
+	memcpy(&fd, ctl.buf + 16, 4);
+	return fd;
+}
+
+static void test_rights(void **state)
+{
+	(void)state;
+	int sv[2], pv[2];
+	char buf[64] = { 0 };
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_STREAM_T, 0, sv));
+	int fd = vfs_openat(K_AT_FDCWD, "/h/file.txt", K_O_RDONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(send_fd(sv[0], fd), 1);
+	int got = recv_fd(sv[1]);
+	assert_true(got >= 0 && got != fd);
+	assert_int_equal(file_read(got, buf, 5), 5);
+	assert_string_equal(buf, "hello");
+	char path[64];
+	assert_true(fd_path(got, path, sizeof(path)) >= 0);
+	assert_string_equal(path, "/h/file.txt");
+	/* A socket travels as a socket. */
+	int sp[2];
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_DGRAM_T, 0, sp));
+	assert_int_equal(send_fd(sv[0], sp[0]), 1);
+	int s2 = recv_fd(sv[1]);
+	assert_true(s2 >= 0);
+	assert_int_equal(file_write(s2, "via", 3), 3);
+	assert_int_equal(file_read(sp[1], buf, sizeof(buf)), 3);
+	/* Bento's own pipes are no host handles. */
+	assert_ok(pipe_create(pv, 0));
+	assert_err(send_fd(sv[0], pv[0]), EOPNOTSUPP);
+	assert_err(send_fd(sv[0], 999), EBADF);
+}
+
+static void test_path_names(void **state)
+{
+	(void)state;
+	struct sun a = sun_of("/h/sock"), got;
+	uint32_t len = sizeof(got);
+	int srv = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_true(srv >= 0);
+	assert_ok(sock_bind(srv, &a, sizeof(a)));
+	assert_int_equal(unit_type("/h/sock"), K_S_IFSOCK);
+	int other = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_err(sock_bind(other, &a, sizeof(a)), EADDRINUSE);
+	assert_ok(sock_listen(srv, 4));
+	int cl = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_ok(vfs_chdir("/h"));
+	struct sun rel = sun_of("sock");
+	assert_ok(sock_connect(cl, &rel, sizeof(rel)));
+	assert_ok(vfs_chdir("/"));
+	int acc = sock_accept(srv, &got, &len, 0);
+	assert_true(acc >= 0);
+	assert_int_equal(len, 2); /* the client is unnamed */
+	len = sizeof(got);
+	assert_ok(sock_getname(srv, 0, &got, &len));
+	assert_string_equal(got.path, "/h/sock");
+	assert_int_equal(len, 2 + strlen("/h/sock") + 1);
+	len = sizeof(got);
+	assert_ok(sock_getname(acc, 0, &got, &len));
+	assert_string_equal(got.path, "/h/sock");
+	len = sizeof(got);
+	assert_ok(sock_getname(cl, 1, &got, &len));
+	assert_string_equal(got.path, "/h/sock"); /* as the listener bound it */
+	assert_int_equal(file_write(cl, "hi", 2), 2);
+	char buf[4] = { 0 };
+	assert_int_equal(file_read(acc, buf, 2), 2);
+	assert_string_equal(buf, "hi");
+
+	struct sun missing = sun_of("/h/missing"), ro = sun_of("/ro/sock"), tmp = sun_of("/t/sock");
+	assert_err(sock_connect(other, &missing, sizeof(missing)), ENOENT);
+	assert_err(sock_bind(other, &ro, sizeof(ro)), EROFS);
+	assert_err(sock_bind(other, &tmp, sizeof(tmp)), EOPNOTSUPP);
+	struct sun file = sun_of("/h/file.txt");
+	assert_err(sock_connect(other, &file, sizeof(file)), ECONNREFUSED);
+	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/sock", 0));
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	assert_err(sock_create(2 /* AF_INET */, SOCK_STREAM_T, 0), EAFNOSUPPORT);
+	assert_err(sock_create(16 /* AF_NETLINK */, SOCK_DGRAM_T, 0), EAFNOSUPPORT);
+	assert_err(sock_create(AF_UNIX_T, SOCK_STREAM_T | 0x100, 0), EINVAL);
+	int sv[2];
+	assert_err(sock_pair(2, SOCK_STREAM_T, 0, sv), EAFNOSUPPORT);
+	int fd = vfs_openat(K_AT_FDCWD, "/h/file.txt", K_O_RDONLY, 0);
+	assert_err(sock_listen(fd, 1), ENOTSOCK);
+	assert_err(sock_listen(12345, 1), EBADF);
+	struct sun a = sun_of("/h/x");
+	assert_err(sock_bind(fd, &a, 1), ENOTSOCK);
+	int s = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_err(sock_bind(s, &a, 1), EINVAL);
+	assert_err(sock_bind(s, &a, 200), EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_pair_stream, teardown),
+		cmocka_unit_test_teardown(test_nonblock_and_poll, teardown),
+		cmocka_unit_test_teardown(test_dgram_boundaries, teardown),
+		cmocka_unit_test_teardown(test_rights, teardown),
+		cmocka_unit_test_teardown(test_path_names, teardown),
+		cmocka_unit_test_teardown(test_refusals, teardown),
+	};
+	return cmocka_run_group_tests_name("socket", tests, group_setup, NULL);
+}
