@@ -377,7 +377,14 @@ void mem_info(struct k_meminfo *mi);
 /* Processes of the sandbox (proc.c). proc_fork returns the child's pid in
  * the parent and 0 in the child; with vfork the parent waits until the
  * child has exec'd or exited. */
-long proc_fork(int vfork);
+long proc_fork(int vfork, uintptr_t parent_sp);
+/* Stop the calling process until SIGCONT (default action of SIGSTOP). */
+void proc_stop_self(int sig);
+/* Dispositions other processes must know: SA_NOCLDSTOP on SIGCHLD, and
+ * which signals have handlers. */
+void proc_note_sigchld_flags(int nocldstop);
+void proc_note_caught(uint64_t caught);
+void proc_note_exec(void);
 void proc_vfork_release(void);
 /* Leave with a Linux wait status (code << 8, or the killing signal). */
 _Noreturn void proc_exit(int wstatus);

@@ -181,34 +181,35 @@ struct plat_msghdr {
 	int flags;
 };
 
-/* A socket of domain AF_UNIX (1) or, only when the sandbox has a network
- * (--net loopback|host; the gate checks the domain too), AF_INET (2) or
- * AF_INET6 (10); type SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (no raw or
- * packet sockets); protocol 0, 1 (ICMP echo), 6 (TCP), 17 (UDP) or 58
- * (ICMPv6 echo). Anything else is refused (-EAFNOSUPPORT, -EPERM,
- * -ESOCKTNOSUPPORT, -EPROTONOSUPPORT). The handle is always non-blocking
- * on the host: the kernel does its own waiting. */
+/* An inet socket: domain AF_INET (2) or AF_INET6 (10), only when the
+ * sandbox has a network (--net loopback|host; the gate checks the domain
+ * too); type SOCK_STREAM or SOCK_DGRAM (no raw or packet sockets);
+ * protocol 0, 1 (ICMP echo), 6 (TCP), 17 (UDP) or 58 (ICMPv6 echo).
+ * Anything else is refused (-EAFNOSUPPORT, -EPERM, -ESOCKTNOSUPPORT,
+ * -EPROTONOSUPPORT). Never AF_UNIX: an unconnected host AF_UNIX socket
+ * could connect to any host socket by its path (Landlock before ABI 9
+ * does not check those). The handle is non-blocking on the host: the
+ * kernel does its own waiting. */
 int plat_socket(int domain, int type, int protocol);
-/* A connected pair of AF_UNIX sockets (types as plat_socket). */
+/* A connected pair of AF_UNIX sockets, SOCK_STREAM or SOCK_SEQPACKET only
+ * (protocol 0): these can never reach another socket by name — connect
+ * says EISCONN and a send's address is refused or ignored — unlike a
+ * datagram pair. Non-blocking on the host. */
 int plat_socketpair(int domain, int type, int protocol, int sv[2]);
-/* bind (PLAT_SOCK_BIND) or connect (PLAT_SOCK_CONNECT) fd to the Linux
- * sockaddr addr (bento memory, 2..128 bytes). An AF_UNIX path name is
- * accepted only as one component ("name": no '/', not "." or "..")
- * inside dir, a directory handle from plat_file_open (so beneath a
- * granted directory; the host call runs with the calling thread's own
- * working directory at dir — host threads do not share it); with dir -1
- * only inet, abstract, unnamed and AF_UNSPEC addresses pass. */
-int plat_sock_addr(int op, int fd, int dir, const void *addr, uint32_t len);
+/* bind (PLAT_SOCK_BIND) or connect (PLAT_SOCK_CONNECT) fd to the inet or
+ * AF_UNSPEC sockaddr addr (bento memory, 2..128 bytes); AF_UNIX
+ * addresses are refused (-EINVAL). */
+int plat_sock_addr(int op, int fd, const void *addr, uint32_t len);
 /* accept4 on fd: a new non-blocking handle, the peer's address in addr
  * (bento memory, *len bytes; *len becomes its full length); -EAGAIN when
  * nobody is waiting. */
 int plat_sock_accept(int fd, void *addr, uint32_t *len);
 /* sendmsg (PLAT_SOCK_SEND) or recvmsg (PLAT_SOCK_RECV) on fd with Linux
- * MSG_* flags. A send to an AF_UNIX path name needs dir as in
- * plat_sock_addr. The host never raises SIGPIPE (MSG_NOSIGNAL is added)
- * and received descriptors are close-on-exec; SCM_RIGHTS data is passed
- * as given (the kernel puts only host handles it holds there). */
-long plat_sock_msg(int op, int fd, int dir, struct plat_msghdr *msg, int flags);
+ * MSG_* flags. A send's address must not be AF_UNIX (-EINVAL). The host
+ * never raises SIGPIPE (MSG_NOSIGNAL is added) and received descriptors
+ * are close-on-exec; SCM_RIGHTS data is passed as given (the kernel puts
+ * only host handles it holds there). */
+long plat_sock_msg(int op, int fd, struct plat_msghdr *msg, int flags);
 /* The rest, on fd: PLAT_SOCK_LISTEN (a = backlog), PLAT_SOCK_SHUTDOWN
  * (a = how), PLAT_SOCK_GETOPT / PLAT_SOCK_SETOPT (level a, option b, value
  * val of *len bytes; val and len may be guest memory; attaching BPF
@@ -241,6 +242,7 @@ void plat_log(const char *buf, size_t n);
 enum plat_fs_op {
 	PLAT_FS_MKDIR, PLAT_FS_UNLINK, PLAT_FS_RMDIR, PLAT_FS_RENAME,
 	PLAT_FS_SYMLINK, PLAT_FS_LINK, PLAT_FS_CHMOD_PATH,
+	PLAT_FS_MKSOCK, /* the file of a bound AF_UNIX socket (mknodat S_IFSOCK) */
 };
 
 #endif

@@ -84,10 +84,7 @@ void *shm_alloc(size_t n)
 
 void *shm_zalloc(size_t n)
 {
-	void *p = shm_alloc(n);
-	if (p)
-		memset(p, 0, n);
-	return p;
+	return heap_zalloc(&arena->heap, n);
 }
 
 void shm_free(void *p)

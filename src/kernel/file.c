@@ -386,8 +386,6 @@ static int host_utimens(struct file *f, const struct b_timespec ts[2])
 
 static short host_poll(struct file *f, short events)
 {
-	if (!f->priv)
-		return events & (1 | 4);
 	struct b_pollfd p = { f->host_fd, events, 0 };
 	struct b_timespec zero = { 0, 0 };
 	if (plat_file_poll(&p, 1, &zero) < 0)
@@ -450,13 +448,6 @@ struct file *host_file_wrap(int host_fd, int flags, const char *path, struct mou
 		return NULL;
 	f->host_fd = host_fd;
 	f->mnt = m;
-	struct b_stat st;
-	/* Streams (terminals, pipes, sockets) have no file position. */
-	if (plat_file_stat(host_fd, NULL, &st) == 0) {
-		unsigned type = st.mode & K_S_IFMT;
-		if (type == K_S_IFCHR || type == K_S_IFIFO || type == K_S_IFSOCK)
-			f->priv = (void *)1;
-	}
 	return f;
 }
 
@@ -468,9 +459,6 @@ int file_adopt_host(int guest_fd, int host_fd, int flags)
 	struct file *f = host_file_wrap(host_fd, flags, label, NULL);
 	if (!f)
 		return -ENOMEM;
-	/* Inherited handles are streams or regular files shared with the
-	 * outside: keep the host's own file position for them. */
-	f->priv = (void *)1;
 	int r = fd_dup2_file(f, guest_fd);
 	file_put(f);
 	return r;

@@ -168,6 +168,11 @@ int vfs_resolve(int dirfd, const char *upath_k, int follow, char *out, size_t n)
 #define VFS_NO_SYMLINKS 2
 #define VFS_BENEATH 4
 #define VFS_IN_ROOT 8
+/* Only join and clean the path, checking no link: -EAGAIN when it holds
+ * ".." or ends in "/" (the caller then resolves fully). Callers use it
+ * to try an operation in one step; file systems answer -ELOOP when a
+ * link is in the way. */
+#define VFS_LEXICAL 16
 int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n);
 /* Find the mount for a canonical path; *rel points into path. */
 struct mount *mount_find(const char *path, const char **rel);

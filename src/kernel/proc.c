@@ -24,6 +24,14 @@ struct proc_entry {
 	int64_t start_ns;
 	int64_t cpu_ns;              /* CPU time used, recorded at exit */
 	int subreaper;               /* PR_SET_CHILD_SUBREAPER */
+	int nocldstop;               /* SA_NOCLDSTOP on its SIGCHLD */
+	uint64_t caught;             /* signals with a handler (for pid 1) */
+	int did_exec;
+	int stopped, stop_sig;
+	int report;                  /* 1: a stop to report, 2: a continue */
+	uint32_t cont_word;          /* futex word a stopped process waits on */
+	uintptr_t vfork_sp;          /* vfork: the parent's stack pointer */
+	void *vfork_copy;            /* vfork: the child's view of that stack */
 };
 
 struct proctab {
@@ -117,7 +125,10 @@ static void become_child(struct proc_entry *e)
 	e->host_pid = plat_process_id();
 }
 
-long proc_fork(int vfork)
+static void vfork_restore(struct proc_entry *e);
+void proc_vfork_keep_stack(void);
+
+long proc_fork(int vfork, uintptr_t parent_sp)
 {
 	spin_lock(&ptab->lock);
 	struct proc_entry *e = free_slot();
@@ -132,6 +143,9 @@ long proc_fork(int vfork)
 	e->pgid = self->pgid;
 	e->sid = self->sid;
 	e->state = P_ALIVE;
+	e->vfork_sp = vfork ? parent_sp : 0;
+	e->caught = self->caught;
+	e->nocldstop = self->nocldstop;
 	memcpy(e->comm, self->comm, sizeof(e->comm));
 	spin_unlock(&ptab->lock);
 	fd_forked(1);
@@ -156,6 +170,7 @@ long proc_fork(int vfork)
 		/* The parent waits until the child has exec'd or exited. */
 		while (!__atomic_load_n(&e->vfork_done, __ATOMIC_ACQUIRE))
 			kwait_shared(&e->vfork_done, 0);
+		vfork_restore(e);
 	}
 	return pid;
 }
@@ -170,11 +185,25 @@ void proc_vfork_release(void)
 
 /* ---- signals between processes --------------------------------------- */
 
+static void notify_parent(struct proc_entry *e);
+
+/* Resume a stopped process and tell its parent. Caller holds the lock. */
+static void continue_locked(struct proc_entry *e)
+{
+	e->stopped = 0;
+	e->report = (e->report & ~1) | 2;
+	__atomic_add_fetch(&e->cont_word, 1, __ATOMIC_SEQ_CST);
+	plat_wake_shared(&e->cont_word, 0x7fffffff);
+	notify_parent(e);
+}
+
 /* Queue sig for entry e and wake it (host signal to its process). Caller
  * holds the lock. */
 static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
 {
 	int sig = info->signo;
+	if (sig == 18 && e->stopped)
+		continue_locked(e);
 	if (e == self) {
 		sig_queue_process(info);
 		return;
@@ -184,7 +213,12 @@ static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
 	__atomic_or_fetch(&e->pending, 1ULL << (sig - 1), __ATOMIC_SEQ_CST);
 	long host = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
 	if (host > 0)
-		plat_process_signal(host, sig == 9);
+		plat_process_signal(host, 0);
+	if (e->stopped && sig == 9) {
+		/* A stopped process wakes up to die. */
+		__atomic_add_fetch(&e->cont_word, 1, __ATOMIC_SEQ_CST);
+		plat_wake_shared(&e->cont_word, 0x7fffffff);
+	}
 }
 
 static int host_child_ended;
@@ -229,26 +263,49 @@ static int matches(struct proc_entry *e, int pid)
 	return e->pgid == -pid;
 }
 
+/* SIGKILL is carried out by the victim itself (it takes the signal at
+ * its next entry into bento, or at once in guest code), so that it
+ * releases what it shares — pipe ends above all — as it goes. Should it
+ * not be gone shortly, the host kills it. */
+static void make_sure_dead(struct proc_entry *e)
+{
+	long host = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < 200; i++) {
+		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != P_ALIVE ||
+		    __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE) != host)
+			return;
+		struct b_timespec ms = { 0, 1000000 };
+		uint32_t dummy = 0;
+		plat_wait(&dummy, 0, &ms);
+	}
+	plat_process_signal(host, 1);
+}
+
 int proc_kill(int pid, int sig, const struct b_siginfo *info)
 {
 	if (sig < 0 || sig > K_NSIG)
 		return -EINVAL;
-	int found = 0;
+	int found = 0, nkill = 0;
+	struct proc_entry *killed[64];
 	spin_lock(&ptab->lock);
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc_entry *e = &ptab->e[i];
 		if (!matches(e, pid))
 			continue;
 		found++;
-		if (sig && e->state == P_ALIVE)
+		/* The sandbox's init gets only the signals it has handlers
+		 * for from other processes, as in a pid namespace. */
+		if (e->pid == 1 && e != self && !(e->caught & (1ULL << (sig - 1))))
+			continue;
+		if (sig && e->state == P_ALIVE) {
 			post_signal(e, info);
-	}
-	/* kill(-1) also reaches the caller on Linux. */
-	if (pid == -1 && sig && self->pid != 1) {
-		found++;
-		post_signal(self, info);
+			if (sig == 9 && e != self && nkill < 64)
+				killed[nkill++] = e;
+		}
 	}
 	spin_unlock(&ptab->lock);
+	for (int i = 0; i < nkill; i++)
+		make_sure_dead(killed[i]);
 	return found ? 0 : -ESRCH;
 }
 
@@ -260,6 +317,15 @@ static void notify_parent(struct proc_entry *e)
 	if (!parent)
 		return;
 	struct b_siginfo info = { .signo = 17, .pid = e->pid };
+	if (e->state == P_ALIVE) {
+		/* A stop (CLD_STOPPED) or a continue (CLD_CONTINUED). */
+		if (parent->nocldstop || parent->nocldwait == 1)
+			goto wake;
+		info.code = e->stopped ? 5 : 6;
+		info.status = e->stopped ? e->stop_sig : 18;
+		post_signal(parent, &info);
+		goto wake;
+	}
 	int code = e->wstatus & 0x7f;
 	info.code = code ? (code == 0x7f ? 5 : (e->wstatus & 0x80 ? 3 : 2)) : 1;
 	info.status = code ? code : (e->wstatus >> 8) & 0xff;
@@ -269,6 +335,7 @@ static void notify_parent(struct proc_entry *e)
 		e->state = P_FREE;
 	if (parent->nocldwait != 1)
 		post_signal(parent, &info);
+wake:
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_SEQ_CST);
 	plat_wake_shared(&parent->child_event, 0x7fffffff);
 }
@@ -320,6 +387,7 @@ static void kill_everyone(void)
 
 _Noreturn void proc_exit(int wstatus)
 {
+	proc_vfork_keep_stack();
 	sysvshm_detach_all();
 	/* Shared objects (pipes, ...) must learn that this holder is gone;
 	 * the host closes only its own handles. */
@@ -391,6 +459,20 @@ int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 			if (!wait_matches(e, pid))
 				continue;
 			any = 1;
+			if (e->state == P_ALIVE && (options & 2) && (e->report & 1) && e->stopped) {
+				*wstatus = (e->stop_sig << 8) | 0x7f;
+				if (!(options & 0x1000000))
+					e->report &= ~1;
+				spin_unlock(&ptab->lock);
+				return e->pid;
+			}
+			if (e->state == P_ALIVE && (options & 8) && (e->report & 2)) {
+				*wstatus = 0xffff;
+				if (!(options & 0x1000000))
+					e->report &= ~2;
+				spin_unlock(&ptab->lock);
+				return e->pid;
+			}
 			if (e->state != P_ZOMBIE)
 				continue;
 			int found = e->pid;
@@ -445,6 +527,8 @@ int proc_setpgid(int pid, int pgid)
 	int r = 0;
 	if (!e || (e != self && e->ppid != self->pid))
 		r = -ESRCH;
+	else if (e != self && e->did_exec)
+		r = -EACCES;
 	else if (e->sid != self->sid || e->pid == e->sid)
 		r = -EPERM;
 	else {
@@ -510,4 +594,72 @@ void proc_each(void (*fn)(int pid, int ppid, int pgid, int sid, int zombie, cons
 	for (int i = 0; i < n; i++)
 		fn(copy[i].pid, copy[i].ppid, copy[i].pgid, copy[i].sid, copy[i].state == P_ZOMBIE,
 		   copy[i].comm, ctx);
+}
+
+/* Stop this process (SIGSTOP and friends, default action) until SIGCONT
+ * or SIGKILL. Only SIGKILL (a host kill) ends a stopped process. */
+void proc_stop_self(int sig)
+{
+	spin_lock(&ptab->lock);
+	self->stopped = 1;
+	self->stop_sig = sig;
+	self->report = (self->report & ~2) | 1;
+	notify_parent(self);
+	spin_unlock(&ptab->lock);
+	while (__atomic_load_n(&self->stopped, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE) & (1ULL << 8))
+			proc_exit(9); /* SIGKILL ends a stopped process */
+		uint32_t seen = __atomic_load_n(&self->cont_word, __ATOMIC_ACQUIRE);
+		if (!__atomic_load_n(&self->stopped, __ATOMIC_ACQUIRE))
+			break;
+		struct b_timespec slice = { 0, 100000000 };
+		plat_wait_shared(&self->cont_word, seen, &slice);
+	}
+}
+
+void proc_note_sigchld_flags(int nocldstop)
+{
+	if (self)
+		self->nocldstop = nocldstop;
+}
+
+void proc_note_caught(uint64_t caught)
+{
+	if (self)
+		self->caught = caught;
+}
+
+void proc_note_exec(void)
+{
+	if (self)
+		self->did_exec = 1;
+}
+
+/* vfork: the child's writes to the parent's stack are seen by the parent,
+ * as with a real shared-memory vfork (posix_spawn reports exec errors
+ * this way). The child copies the parent's stack area to the arena when
+ * it leaves without exec; the parent copies it back. */
+#define VFORK_SPAN 16384
+void proc_vfork_keep_stack(void)
+{
+	if (!self || !self->vfork_sp || __atomic_load_n(&self->vfork_done, __ATOMIC_ACQUIRE))
+		return;
+	char *copy = shm_alloc(VFORK_SPAN);
+	if (!copy)
+		return;
+	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
+		if (copy_in(copy + off, (const void *)(self->vfork_sp + off), 4096) < 0)
+			memset(copy + off, 0, 4096);
+	self->vfork_copy = copy;
+}
+
+static void vfork_restore(struct proc_entry *e)
+{
+	char *copy = e->vfork_copy;
+	if (!copy)
+		return;
+	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
+		copy_out((void *)(e->vfork_sp + off), copy + off, 4096);
+	e->vfork_copy = NULL;
+	shm_free(copy);
 }

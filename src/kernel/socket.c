@@ -1,31 +1,55 @@
-/* socket.c — sockets. Every guest socket is a host socket (platform.h,
- * "Sockets"), confined by the host: a private network namespace or no
- * inet at all, Landlock's scopes, the seccomp gate. Bento adds:
+/* socket.c — sockets.
  *
- * - its own waiting: host handles are always non-blocking, and a blocking
- *   call waits here in slices that end when a guest signal becomes
- *   deliverable (-EINTR; SA_RESTART is the shim's business), honouring
- *   SO_RCVTIMEO/SO_SNDTIMEO;
- * - AF_UNIX path names: the guest's path is resolved by the VFS; the
- *   socket file lives in a host directory mount, and the host sees only
- *   its last component relative to a handle of the directory holding it
- *   (docs/architecture.md, "Sockets"). Addresses the host hands back are
- *   turned into the guest's paths again;
- * - SCM_RIGHTS: guest descriptors become host handles on the way out (only
- *   host-backed files and sockets can travel) and host handles become new
- *   guest descriptors on the way in. */
+ * Inet sockets are host sockets, passed through (platform.h, "Sockets");
+ * the host confines them: a private network namespace, or no inet at all.
+ *
+ * AF_UNIX sockets are bento's names over host socket pairs. The host never
+ * holds an unconnected AF_UNIX socket — that one could connect to any
+ * socket of the host by its path, which Landlock before ABI 9 does not
+ * check — only connected stream/seqpacket pairs, whose data, readiness,
+ * SCM_RIGHTS and credentials are the host's own. Bento adds:
+ *
+ * - names: a table in the shared arena maps each bound name to its
+ *   socket: a path name by the host inode of its socket file (made with
+ *   mknodat in a host directory mount, so ls, stat and unlink see it), an
+ *   abstract name by its bytes. The names live in the sandbox only: a
+ *   host socket file leads neither out of it nor into it.
+ * - channels: every bound socket owns a host seqpacket pair. It keeps the
+ *   receiving end as its host handle; the sending end is the way to it.
+ *   connect() sends one end of a new pair of the socket's type through it
+ *   and keeps the other (the listener's pending connections are the
+ *   channel's queue, accept() takes one); a datagram sent to a name goes
+ *   through it behind a header with the sender's address. Datagram
+ *   sockets are seqpacket pairs on the host, every message with a header.
+ * - the courier: the sending ends must reach every process of the
+ *   sandbox, also those forked before the name was bound. They wait, as
+ *   SCM_RIGHTS in flight, in one more host seqpacket pair that every
+ *   process inherits; a process that needs one takes the items out one by
+ *   one and puts each back, keeping a copy of the one it wants (and a
+ *   cache of such copies).
+ *
+ * Blocking calls wait in bento (every host handle is non-blocking), in
+ * slices that end when a guest signal becomes deliverable (-EINTR; the
+ * shim restarts under SA_RESTART), honouring SO_RCVTIMEO/SO_SNDTIMEO.
+ * SCM_RIGHTS carries guest descriptors as the host handles behind them:
+ * only host files and sockets can travel (bento's pipes, tmpfs files and
+ * event files cannot).
+ */
 #include "kernel/kernel.h"
 #include "lib/fmt.h"
 
+#define AF_UNSPEC_K 0
 #define AF_UNIX_K 1
 #define AF_INET_K 2
 #define AF_INET6_K 10
 #define SOCK_STREAM_K 1
 #define SOCK_DGRAM_K 2
+#define SOCK_SEQPACKET_K 5
 #define SOCK_NONBLOCK_K 04000
 #define SOCK_CLOEXEC_K 02000000
 #define MSG_PEEK_K 0x2
 #define MSG_CTRUNC_K 0x8
+#define MSG_TRUNC_K 0x20
 #define MSG_DONTWAIT_K 0x40
 #define MSG_WAITALL_K 0x100
 #define MSG_NOSIGNAL_K 0x4000
@@ -35,13 +59,18 @@
 #define SCM_CREDENTIALS_K 2
 #define SO_TYPE_K 3
 #define SO_ERROR_K 4
+#define SO_SNDBUF_K 7
+#define SO_RCVBUF_K 8
 #define SO_RCVTIMEO_K 20
 #define SO_SNDTIMEO_K 21
+#define SO_ACCEPTCONN_K 30
+#define SO_PROTOCOL_K 38
 #define SO_DOMAIN_K 39
 #define SO_RCVTIMEO_NEW_K 66
 #define SO_SNDTIMEO_NEW_K 67
 #define POLLIN_K 1
 #define POLLOUT_K 4
+#define POLLHUP_K 16
 
 #define ADDR_MAX 128        /* sizeof(struct sockaddr_storage) */
 #define UNIX_PATH 108       /* sizeof(sun_path) */
@@ -49,131 +78,277 @@
 #define IOV_MAX_K 1024
 #define SCM_MAX_FD 253
 #define WAIT_SLICE_NS 50000000LL
-#define CANON_MAX 256       /* canonical paths the name table keeps */
+#define HDR_MAGIC 0x78646e62U /* "bndx" */
 
-struct sock {
-	int domain, type;
-	char *bound;           /* AF_UNIX path name as given to bind, or NULL */
-	char *peer;            /* AF_UNIX path name as given to connect, or NULL */
-	int64_t rcvtimeo, sndtimeo; /* ns; 0 waits forever */
+/* An AF_UNIX address as the guest sees it: len bytes of sockaddr_un
+ * (0: none; 2: unnamed). */
+struct uaddr {
+	uint32_t len;
+	char sa[2 + UNIX_PATH];
 };
 
-/* Shared by the sandbox's processes (arena): the guest paths of AF_UNIX
- * sockets bound in the sandbox, by the name the host knows them by (their
- * last component), so that addresses the host reports (accept, recvfrom,
- * getpeername) read as the guest's paths; and the guest paths of files
- * recently sent with SCM_RIGHTS, by host inode, to label them on arrival. */
-#define NAMES 32
+/* In front of every datagram: the sender's address. */
+struct uhdr {
+	uint32_t magic;
+	uint32_t len;
+	char sa[120];
+};
+
+enum ustate { U_NONE, U_BOUND, U_LISTEN, U_CONNECTED };
+
+/* No pointers: the state is copied whole into the arena when the socket
+ * travels with SCM_RIGHTS (see meta_put). */
+struct sock {
+	int domain, type;
+	int64_t rcvtimeo, sndtimeo;  /* ns; 0 waits forever */
+	/* AF_UNIX */
+	int state;                   /* streams: enum ustate */
+	uint64_t name_id;            /* our bound name, or 0 */
+	struct uaddr self, peer;
+	int pair;                    /* datagram pair end: sends go out through host_fd */
+	uint64_t peer_id;            /* connected datagram socket: the peer's name */
+};
+
+/* ---- the arena: names, courier, travelling sockets and files ----------- */
+
+struct uname {
+	struct uname *next;
+	uint64_t id;
+	int type, listening, dead;
+	uint64_t dev, ino;           /* path names; 0 for abstract ones */
+	struct uaddr addr;
+};
+
+#define METAS 32
 #define PASSED 16
 struct net_shared {
 	struct spinlock lock;
-	unsigned next_name, next_passed;
-	struct { char host[UNIX_PATH], guest[UNIX_PATH], canon[CANON_MAX]; } names[NAMES];
+	int owner;                   /* host pid of the holder */
+	uint64_t next_id;
+	uint32_t next_auto;
+	struct uname *names;
+	int po_items;                /* items waiting in the courier */
+	unsigned next_meta, next_passed;
+	struct { uint64_t dev, ino; struct sock s; } meta[METAS];
 	struct { uint64_t dev, ino; char path[256]; } passed[PASSED];
 };
 
 static struct net_shared *shared;
 static int net_mode = K_NET_NONE;
+static int po[2] = { -1, -1 };      /* the courier: send on 0, receive on 1 */
+#define CACHE 32
+/* This process's copies of channels (fd1: the handle + 1; 0 is free). */
+static struct { uint64_t id; int fd1; } cache[CACHE];
 
 void sock_net_init(int mode)
 {
 	net_mode = mode;
-	if (!shared)
-		shared = shm_zalloc(sizeof(*shared));
-}
-
-static void names_add(const char *host, const char *guest, const char *canon)
-{
+	if (shared)
+		return;
+	shared = shm_zalloc(sizeof(*shared));
 	if (!shared)
 		return;
-	spin_lock(&shared->lock);
+	shared->next_id = 1;
+	if (plat_socketpair(AF_UNIX_K, SOCK_SEQPACKET_K, 0, po) < 0) {
+		po[0] = po[1] = -1;
+		return;
+	}
+	/* Room for many names: each waiting item takes about 750 bytes of
+	 * the sender's buffer (the host caps this at net.core.wmem_max). */
+	int big = 4 << 20;
+	uint32_t l = sizeof(big);
+	plat_sock_ctl(PLAT_SOCK_SETOPT, po[0], SOL_SOCKET_K, SO_SNDBUF_K, &big, &l);
+}
+
+/* The arena lock, held across a few non-blocking host calls. A holder
+ * killed meanwhile would keep it forever: after long spinning, the
+ * holder's process is checked and the lock taken over if it is gone. */
+static void net_lock(void)
+{
+	long spins = 0;
+	while (!spin_trylock(&shared->lock)) {
+		__asm__ volatile("pause");
+		if (++spins % (1L << 24) == 0) {
+			int owner = __atomic_load_n(&shared->owner, __ATOMIC_ACQUIRE);
+			if (owner > 0 && plat_process_signal(owner, 0) == -ESRCH &&
+			    __atomic_compare_exchange_n(&shared->owner, &owner, 0, 0, __ATOMIC_ACQ_REL,
+							__ATOMIC_ACQUIRE))
+				spin_unlock(&shared->lock);
+		}
+	}
+	__atomic_store_n(&shared->owner, (int)plat_process_id(), __ATOMIC_RELEASE);
+}
+
+static void net_unlock(void)
+{
+	__atomic_store_n(&shared->owner, 0, __ATOMIC_RELEASE);
+	spin_unlock(&shared->lock);
+}
+
+static struct uname *name_by_id(uint64_t id)
+{
+	for (struct uname *e = shared->names; e; e = e->next)
+		if (e->id == id)
+			return e;
+	return NULL;
+}
+
+/* The newest live name of a socket file, or of an abstract name. */
+static struct uname *name_by_inode(uint64_t dev, uint64_t ino)
+{
+	struct uname *best = NULL;
+	for (struct uname *e = shared->names; e; e = e->next)
+		if (!e->dead && e->dev == dev && e->ino == ino && (!best || e->id > best->id))
+			best = e;
+	return best;
+}
+
+static struct uname *name_by_abstract(const struct uaddr *a)
+{
+	struct uname *best = NULL;
+	for (struct uname *e = shared->names; e; e = e->next)
+		if (!e->dead && !e->ino && e->addr.len == a->len && !memcmp(e->addr.sa, a->sa, a->len) &&
+		    (!best || e->id > best->id))
+			best = e;
+	return best;
+}
+
+static void name_free(uint64_t id)
+{
+	for (struct uname **pp = &shared->names; *pp; pp = &(*pp)->next) {
+		if ((*pp)->id == id) {
+			struct uname *e = *pp;
+			*pp = e->next;
+			shm_free(e);
+			return;
+		}
+	}
+}
+
+/* One item of the courier: a name's id and its channel. */
+static long po_send(uint64_t id, int fd)
+{
+	union { char b[24]; uint64_t align; } ctl;
+	uint64_t clen = 16 + sizeof(int);
+	int32_t level = SOL_SOCKET_K, type = SCM_RIGHTS_K;
+	memset(&ctl, 0, sizeof(ctl));
+	memcpy(ctl.b, &clen, 8);
+	memcpy(ctl.b + 8, &level, 4);
+	memcpy(ctl.b + 12, &type, 4);
+	memcpy(ctl.b + 16, &fd, 4);
+	struct plat_iovec iov = { &id, sizeof(id) };
+	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
+	return plat_sock_msg(PLAT_SOCK_SEND, po[0], &m, MSG_DONTWAIT_K);
+}
+
+static long po_recv(uint64_t *id, int *fd)
+{
+	union { char b[24]; uint64_t align; } ctl;
+	*fd = -1;
+	memset(&ctl, 0, sizeof(ctl));
+	struct plat_iovec iov = { id, sizeof(*id) };
+	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
+	long r = plat_sock_msg(PLAT_SOCK_RECV, po[1], &m, MSG_DONTWAIT_K);
+	if (r < 0)
+		return r;
+	if (m.controllen >= 20)
+		memcpy(fd, ctl.b + 16, 4);
+	return (r == sizeof(*id) && *fd >= 0) ? 0 : -EIO;
+}
+
+/* Has the receiving end of channel fd gone (every copy closed)? */
+static int channel_gone(int fd)
+{
+	struct b_pollfd p = { fd, POLLOUT_K, 0 };
+	struct b_timespec zero = { 0, 0 };
+	return plat_file_poll(&p, 1, &zero) == 1 && (p.revents & POLLHUP_K);
+}
+
+/* Under the lock: a new handle of the channel of name id from the
+ * courier, or -1. Dead items met on the way are dropped, with their
+ * names. */
+static int courier_fetch(uint64_t id)
+{
+	int found = -1, n = shared->po_items;
+	for (int i = 0; i < n; i++) {
+		uint64_t item;
+		int fd;
+		long r = po_recv(&item, &fd);
+		if (r == -EAGAIN) {
+			shared->po_items = i; /* fewer than counted: some were lost */
+			break;
+		}
+		if (r < 0) {
+			if (fd >= 0)
+				plat_file_close(fd);
+			shared->po_items--;
+			continue;
+		}
+		struct uname *e = name_by_id(item);
+		if (!e || e->dead || channel_gone(fd)) {
+			plat_file_close(fd);
+			name_free(item);
+			shared->po_items--;
+			continue;
+		}
+		if (po_send(item, fd) < 0) {
+			e->dead = 1;
+			shared->po_items--;
+		}
+		if (item == id && found < 0 && !e->dead)
+			found = fd;
+		else
+			plat_file_close(fd);
+	}
+	return found;
+}
+
+static int courier_put(uint64_t id, int fd)
+{
+	long r = po_send(id, fd);
+	if (r < 0)
+		return r == -EAGAIN ? -ENOBUFS : (int)r;
+	shared->po_items++;
+	return 0;
+}
+
+/* Under the lock: this process's handle of the channel of name id (owned
+ * by the cache: use it only under the lock), or -1 when the name is gone
+ * (then it is marked dead). */
+static int channel_of(uint64_t id)
+{
+	struct uname *e = name_by_id(id);
+	if (!e || e->dead)
+		return -1;
 	int slot = -1;
-	for (int i = 0; i < NAMES && slot < 0; i++)
-		if (!strcmp(shared->names[i].host, host))
+	for (int i = 0; i < CACHE; i++) {
+		if (cache[i].fd1 && cache[i].id == id) {
+			int fd = cache[i].fd1 - 1;
+			if (!channel_gone(fd))
+				return fd;
+			plat_file_close(fd);
+			cache[i].fd1 = 0;
+			e->dead = 1;
+			return -1;
+		}
+		if (slot < 0 && !cache[i].fd1)
 			slot = i;
-	if (slot < 0)
-		slot = (int)(shared->next_name++ % NAMES);
-	strlcpy(shared->names[slot].host, host, UNIX_PATH);
-	strlcpy(shared->names[slot].guest, guest, UNIX_PATH);
-	if (strlen(canon) < CANON_MAX)
-		strlcpy(shared->names[slot].canon, canon, CANON_MAX);
-	else
-		shared->names[slot].canon[0] = 0;
-	spin_unlock(&shared->lock);
-}
-
-/* The path a socket file at canonical path canon was bound with, if it
- * was bound in the sandbox. */
-static int names_by_canon(const char *canon, char *guest)
-{
-	int found = 0;
-	if (!shared || !canon[0])
-		return 0;
-	spin_lock(&shared->lock);
-	for (int i = 0; i < NAMES && !found; i++) {
-		if (shared->names[i].canon[0] && !strcmp(shared->names[i].canon, canon)) {
-			strlcpy(guest, shared->names[i].guest, UNIX_PATH);
-			found = 1;
-		}
 	}
-	spin_unlock(&shared->lock);
-	return found;
-}
-
-static int names_find(const char *host, char *guest)
-{
-	int found = 0;
-	if (!shared)
-		return 0;
-	spin_lock(&shared->lock);
-	for (int i = 0; i < NAMES && !found; i++) {
-		if (shared->names[i].host[0] && !strcmp(shared->names[i].host, host)) {
-			strlcpy(guest, shared->names[i].guest, UNIX_PATH);
-			found = 1;
-		}
+	int fd = courier_fetch(id);
+	if (fd < 0) {
+		e->dead = 1;
+		return -1;
 	}
-	spin_unlock(&shared->lock);
-	return found;
-}
-
-static void passed_add(struct file *f)
-{
-	struct b_stat st;
-	if (!shared || !f->path || f->path[0] != '/' || plat_file_stat(f->host_fd, NULL, &st) < 0)
-		return;
-	spin_lock(&shared->lock);
-	unsigned i = shared->next_passed++ % PASSED;
-	shared->passed[i].dev = st.dev;
-	shared->passed[i].ino = st.ino;
-	strlcpy(shared->passed[i].path, f->path, sizeof(shared->passed[i].path));
-	spin_unlock(&shared->lock);
-}
-
-static int passed_find(const struct b_stat *st, char *path, size_t n)
-{
-	int found = 0;
-	if (!shared)
-		return 0;
-	spin_lock(&shared->lock);
-	for (int i = 0; i < PASSED && !found; i++) {
-		if (shared->passed[i].path[0] && shared->passed[i].dev == st->dev &&
-		    shared->passed[i].ino == st->ino) {
-			strlcpy(path, shared->passed[i].path, n);
-			found = 1;
-		}
+	if (slot < 0) {
+		slot = (int)(id % CACHE);
+		plat_file_close(cache[slot].fd1 - 1);
 	}
-	spin_unlock(&shared->lock);
-	return found;
+	cache[slot].id = id;
+	cache[slot].fd1 = fd + 1;
+	return fd;
 }
 
-/* ---- the socket file kind --------------------------------------------- */
-
-static const struct file_ops sock_ops;
-
-static struct sock *sock_of(struct file *f)
-{
-	return f->ops == &sock_ops ? f->priv : NULL;
-}
+/* ---- waiting ------------------------------------------------------------ */
 
 static int64_t now_ns(void)
 {
@@ -187,19 +362,48 @@ static int64_t deadline_after(int64_t timeout)
 	return timeout ? now_ns() + timeout : 0;
 }
 
-/* Wait until the host handle may be ready for events: 0 (the caller
- * retries its operation), -EINTR when a signal is deliverable, -EAGAIN
- * once deadline (monotonic ns, 0 = none) has passed. *spins counts
- * retries after the handle polled ready: when the operation still could
- * not proceed (an unconnected datagram socket always polls writable, a
- * full listen backlog does not show), the next waits are short sleeps
- * instead of polls, so nothing spins. */
-static int sock_wait(struct file *f, short events, int64_t deadline, int *spins)
+/* Sleep step ns, or until deadline or a signal: 0, -EAGAIN, -EINTR. */
+static int nap(int64_t step, int64_t deadline)
 {
+	if (sig_has_deliverable())
+		return -EINTR;
+	if (deadline) {
+		int64_t left = deadline - now_ns();
+		if (left <= 0)
+			return -EAGAIN;
+		if (left < step)
+			step = left;
+	}
+	struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
+	return sig_wait_interruptible(&ts) == -EINTR ? -EINTR : 0;
+}
+
+/* Wait until host handle fd may be ready for events: 0 (the caller
+ * retries), -EINTR when a signal is deliverable, -EAGAIN once deadline
+ * (monotonic ns, 0 = none) has passed. *spins counts readiness that led
+ * nowhere (the caller's operation still could not proceed, as for a
+ * datagram socket that always polls writable): each such retry first
+ * sleeps 1, 2, ... 10 ms. With fd -1 there is nothing to poll: with
+ * *spins set the wait is one such sleep, else it lasts until a signal or
+ * the deadline. */
+static int sock_wait(int fd, short events, int64_t deadline, int *spins)
+{
+	if (*spins) {
+		int r = nap((*spins < 10 ? *spins : 10) * 1000000LL, deadline);
+		(*spins)++;
+		if (r < 0 || fd < 0)
+			return r;
+	}
 	for (;;) {
+		if (fd < 0) {
+			int r = nap(WAIT_SLICE_NS, deadline);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (sig_has_deliverable())
 			return -EINTR;
-		int64_t step = *spins ? (*spins < 10 ? *spins : 10) * 1000000LL : WAIT_SLICE_NS;
+		int64_t step = WAIT_SLICE_NS;
 		if (deadline) {
 			int64_t left = deadline - now_ns();
 			if (left <= 0)
@@ -208,14 +412,11 @@ static int sock_wait(struct file *f, short events, int64_t deadline, int *spins)
 				step = left;
 		}
 		struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
-		if (*spins) {
-			(*spins)++;
-			return sig_wait_interruptible(&ts) == -EINTR ? -EINTR : 0;
-		}
-		struct b_pollfd p = { f->host_fd, events, 0 };
+		struct b_pollfd p = { fd, events, 0 };
 		int r = plat_file_poll(&p, 1, &ts);
 		if (r > 0) {
-			*spins = 1;
+			if (!*spins)
+				*spins = 1;
 			return 0;
 		}
 		if (r < 0 && r != -EINTR)
@@ -244,19 +445,85 @@ static void iov_advance(struct plat_msghdr *m, size_t n)
 	}
 }
 
+/* ---- the socket file kind --------------------------------------------- */
+
+static const struct file_ops sock_ops;
+
+static struct sock *sock_of(struct file *f)
+{
+	return f->ops == &sock_ops ? f->priv : NULL;
+}
+
+static int is_unix(const struct sock *s)
+{
+	return s->domain == AF_UNIX_K;
+}
+
+/* Where a send goes: a handle of ours (fd), or the channel of a name
+ * (id, looked up under the lock for each try); hdr: a datagram, which
+ * gets the sender's header. */
+struct target {
+	int fd;
+	uint64_t id;
+	int hdr;
+};
+
+static long send_once(struct sock *s, const struct target *t, struct plat_msghdr *m, int flags)
+{
+	if (!t->id) {
+		long r = plat_sock_msg(PLAT_SOCK_SEND, t->fd, m, flags);
+		return (r == -EPIPE && t->hdr) ? -ECONNREFUSED : r;
+	}
+	net_lock();
+	int ch = channel_of(t->id);
+	long r = ch < 0 ? -ECONNREFUSED : plat_sock_msg(PLAT_SOCK_SEND, ch, m, flags);
+	if (r == -EPIPE || r == -ECONNRESET) {
+		struct uname *e = name_by_id(t->id);
+		if (e)
+			e->dead = 1;
+		r = -ECONNREFUSED;
+	}
+	net_unlock();
+	(void)s;
+	return r;
+}
+
 /* A blocking stream send goes on until everything is sent, as Linux's
  * does; a signal or a timeout after some progress returns the count. */
-static long do_send(struct file *f, struct plat_msghdr *m, int dir, int flags, size_t total)
+static long do_send(struct file *f, const struct target *t, struct plat_msghdr *m, int flags,
+		    size_t total)
 {
 	struct sock *s = f->priv;
 	int nonblock = (f->flags & K_O_NONBLOCK) || (flags & MSG_DONTWAIT_K);
 	int64_t deadline = deadline_after(s->sndtimeo);
+	struct uhdr hdr;
+	struct plat_iovec *hiov = NULL;
 	size_t done = 0;
 	int spins = 0;
 	long r;
+	if (t->hdr) {
+		/* A datagram: the header goes first, in the same message. */
+		hiov = kmalloc((m->iovlen + 1) * sizeof(*hiov));
+		if (!hiov)
+			return -ENOMEM;
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.magic = HDR_MAGIC;
+		hdr.len = s->self.len;
+		memcpy(hdr.sa, s->self.sa, s->self.len);
+		hiov[0] = (struct plat_iovec){ &hdr, sizeof(hdr) };
+		for (size_t i = 0; i < m->iovlen; i++)
+			hiov[i + 1] = m->iov[i];
+		m->iov = hiov;
+		m->iovlen++;
+	}
 	for (;;) {
-		r = plat_sock_msg(PLAT_SOCK_SEND, f->host_fd, dir, m, flags | MSG_DONTWAIT_K);
+		r = send_once(s, t, m, flags | MSG_DONTWAIT_K);
 		if (r >= 0) {
+			if (t->hdr) {
+				r = r >= (long)sizeof(hdr) ? r - (long)sizeof(hdr) : 0;
+				done = (size_t)r;
+				break;
+			}
 			done += (size_t)r;
 			if (s->type != SOCK_STREAM_K || nonblock || done >= total)
 				break;
@@ -268,10 +535,13 @@ static long do_send(struct file *f, struct plat_msghdr *m, int dir, int flags, s
 		}
 		if (r != -EAGAIN || nonblock)
 			break;
-		r = sock_wait(f, POLLOUT_K, deadline, &spins);
+		if (t->id && !spins)
+			spins = 1; /* a channel: no handle to poll outside the lock */
+		r = sock_wait(t->fd, POLLOUT_K, deadline, &spins);
 		if (r < 0)
 			break;
 	}
+	kfree(hiov);
 	if (done || r >= 0)
 		return (long)done;
 	if (r == -EPIPE && !(flags & MSG_NOSIGNAL_K) && s->type != SOCK_DGRAM_K)
@@ -279,22 +549,57 @@ static long do_send(struct file *f, struct plat_msghdr *m, int dir, int flags, s
 	return r;
 }
 
-/* MSG_WAITALL on a blocking stream socket gathers until the buffers are
- * full (not when ancillary data is asked for: it could be lost between
- * the pieces). */
-static long do_recv(struct file *f, struct plat_msghdr *m, int flags, size_t total)
+/* From where a receive takes: the host handle, or nothing yet (-1: an
+ * unconnected stream socket waits, as Linux's does). */
+static long do_recv(struct file *f, int fd, struct plat_msghdr *m, int flags, size_t total,
+		    struct uaddr *from)
 {
 	struct sock *s = f->priv;
 	int nonblock = (f->flags & K_O_NONBLOCK) || (flags & MSG_DONTWAIT_K);
+	int dgram_hdr = is_unix(s) && s->type == SOCK_DGRAM_K;
+	/* MSG_WAITALL on a blocking stream socket gathers until the buffers
+	 * are full (not with ancillary data: it could be lost between the
+	 * pieces). */
 	int waitall = (flags & MSG_WAITALL_K) && !(flags & MSG_PEEK_K) && !nonblock &&
 		      s->type == SOCK_STREAM_K && !m->control;
 	int hflags = (flags & ~MSG_WAITALL_K) | MSG_DONTWAIT_K;
 	int64_t deadline = deadline_after(s->rcvtimeo);
+	struct uhdr hdr;
+	struct plat_iovec *hiov = NULL;
 	size_t done = 0;
 	int spins = 0;
-	long r;
+	long r = -EAGAIN;
+	if (from)
+		from->len = 0;
+	if (dgram_hdr && fd >= 0) {
+		hiov = kmalloc((m->iovlen + 1) * sizeof(*hiov));
+		if (!hiov)
+			return -ENOMEM;
+		hiov[0] = (struct plat_iovec){ &hdr, sizeof(hdr) };
+		for (size_t i = 0; i < m->iovlen; i++)
+			hiov[i + 1] = m->iov[i];
+		m->iov = hiov;
+		m->iovlen++;
+	}
 	for (;;) {
-		r = plat_sock_msg(PLAT_SOCK_RECV, f->host_fd, -1, m, hflags);
+		if (fd >= 0)
+			r = plat_sock_msg(PLAT_SOCK_RECV, fd, m, hflags);
+		if (dgram_hdr && r >= 0) {
+			if (r < (long)sizeof(hdr) || hdr.magic != HDR_MAGIC) {
+				/* The sending end is gone (or a stranger wrote):
+				 * a datagram socket just has nothing more. */
+				r = -EAGAIN;
+				fd = -1;
+			} else {
+				r -= (long)sizeof(hdr);
+				if (from && hdr.len > 2 && hdr.len <= sizeof(from->sa)) {
+					from->len = hdr.len;
+					memcpy(from->sa, hdr.sa, hdr.len);
+				}
+				done = (size_t)r;
+				break;
+			}
+		}
 		if (r > 0 && waitall && done + (size_t)r < total) {
 			done += (size_t)r;
 			iov_advance(m, (size_t)r);
@@ -307,62 +612,144 @@ static long do_recv(struct file *f, struct plat_msghdr *m, int flags, size_t tot
 		}
 		if (r != -EAGAIN || nonblock)
 			break;
-		r = sock_wait(f, POLLIN_K, deadline, &spins);
+		r = sock_wait(fd, POLLIN_K, deadline, &spins);
 		if (r < 0)
 			break;
+		r = -EAGAIN;
 	}
+	kfree(hiov);
 	return done ? (long)done : r;
+}
+
+/* Where sends without an address go. */
+static int default_target(struct sock *s, int host_fd, struct target *t)
+{
+	*t = (struct target){ -1, 0, 0 };
+	if (!is_unix(s)) {
+		t->fd = host_fd;
+		return 0;
+	}
+	if (s->type != SOCK_DGRAM_K)
+		return s->state == U_CONNECTED ? (t->fd = host_fd, 0) : -ENOTCONN;
+	t->hdr = 1;
+	if (s->pair && host_fd >= 0)
+		t->fd = host_fd;
+	else if (s->peer_id)
+		t->id = s->peer_id;
+	else
+		return -ENOTCONN;
+	return 0;
+}
+
+/* From where receives take: -1 for nothing (yet). */
+static int recv_handle(struct file *f, struct sock *s)
+{
+	if (is_unix(s) && s->type != SOCK_DGRAM_K && s->state != U_CONNECTED)
+		return -1;
+	return f->host_fd;
 }
 
 static long sock_read(struct file *f, void *ubuf, size_t n, int64_t *pos)
 {
 	(void)pos;
+	struct sock *s = f->priv;
+	if (is_unix(s) && s->state == U_LISTEN)
+		return -EINVAL;
+	if (is_unix(s) && s->type == SOCK_SEQPACKET_K && s->state != U_CONNECTED)
+		return -ENOTCONN;
 	struct plat_iovec iov = { ubuf, n };
 	struct plat_msghdr m = { .iov = &iov, .iovlen = 1 };
-	return do_recv(f, &m, 0, n);
+	return do_recv(f, recv_handle(f, s), &m, 0, n, NULL);
 }
 
 static long sock_write(struct file *f, const void *ubuf, size_t n, int64_t *pos)
 {
 	(void)pos;
+	struct target t;
+	int r = default_target(f->priv, f->host_fd, &t);
+	if (r < 0)
+		return r;
 	struct plat_iovec iov = { (void *)ubuf, n };
 	struct plat_msghdr m = { .iov = &iov, .iovlen = 1 };
-	return do_send(f, &m, -1, 0, n);
+	return do_send(f, &t, &m, 0, n);
 }
 
 static int sock_stat(struct file *f, struct b_stat *st)
 {
+	if (f->host_fd < 0) {
+		memset(st, 0, sizeof(*st));
+		st->mode = K_S_IFSOCK | 0777;
+		st->nlink = 1;
+		st->dev = 0x8;
+		st->blksize = 4096;
+		st->ino = (uint64_t)(uintptr_t)f->priv & 0xffffff;
+		return 0;
+	}
 	return plat_file_stat(f->host_fd, NULL, st);
 }
 
-static int sock_statfs(struct file *f, struct b_statfs *st)
+static short host_ready(int fd, short events)
 {
-	return plat_file_statfs(f->host_fd, st);
+	struct b_pollfd p = { fd, events, 0 };
+	struct b_timespec zero = { 0, 0 };
+	if (fd < 0 || plat_file_poll(&p, 1, &zero) < 0)
+		return 0;
+	return p.revents;
 }
 
 static short sock_poll(struct file *f, short events)
 {
-	struct b_pollfd p = { f->host_fd, events, 0 };
-	struct b_timespec zero = { 0, 0 };
-	if (plat_file_poll(&p, 1, &zero) < 0)
-		return 0;
-	return p.revents;
+	struct sock *s = f->priv;
+	if (!is_unix(s))
+		return host_ready(f->host_fd, events);
+	if (s->type != SOCK_DGRAM_K) {
+		switch (s->state) {
+		case U_CONNECTED:
+			return host_ready(f->host_fd, events);
+		case U_LISTEN:
+			return host_ready(f->host_fd, POLLIN_K) & POLLIN_K;
+		default: /* as Linux: an unconnected stream socket hangs up */
+			return (short)(POLLOUT_K | POLLHUP_K);
+		}
+	}
+	/* Datagrams: a receive channel that hangs up only has nothing more. */
+	short rev = f->host_fd >= 0 ? host_ready(f->host_fd, POLLIN_K) : 0;
+	if (rev & POLLHUP_K)
+		rev = 0;
+	rev &= POLLIN_K;
+	if (!s->pair || (host_ready(f->host_fd, POLLOUT_K) & (POLLOUT_K | POLLHUP_K)))
+		rev |= POLLOUT_K;
+	return rev;
 }
 
 /* FIONREAD (= SIOCINQ) only; FIONBIO and FIOCLEX are generic. */
 static int sock_ioctl(struct file *f, unsigned long req, void *uarg)
 {
+	struct sock *s = f->priv;
 	if (req != 0x541B)
 		return -ENOTTY;
-	return plat_file_ioctl(f->host_fd, req, uarg);
+	int fd = recv_handle(f, s);
+	if (fd < 0 || (is_unix(s) && s->state == U_LISTEN)) {
+		int zero = 0;
+		return copy_out(uarg, &zero, sizeof(zero));
+	}
+	if (is_unix(s) && s->type == SOCK_DGRAM_K) {
+		/* The next datagram's size, without its header. */
+		int n;
+		int r = plat_file_ioctl(fd, req, &n);
+		if (r < 0)
+			return r;
+		n = n > (int)sizeof(struct uhdr) ? n - (int)sizeof(struct uhdr) : 0;
+		return copy_out(uarg, &n, sizeof(n));
+	}
+	return plat_file_ioctl(fd, req, uarg);
 }
 
 static void sock_release(struct file *f)
 {
 	struct sock *s = f->priv;
-	plat_file_close(f->host_fd);
-	kfree(s->bound);
-	kfree(s->peer);
+	if (f->host_fd >= 0)
+		plat_file_close(f->host_fd);
 	kfree(s);
 }
 
@@ -370,25 +757,24 @@ static const struct file_ops sock_ops = {
 	.read = sock_read,
 	.write = sock_write,
 	.stat = sock_stat,
-	.statfs = sock_statfs,
 	.poll = sock_poll,
 	.ioctl = sock_ioctl,
 	.release = sock_release,
 	.stream = 1,
 };
 
-/* A socket file for host handle h (taken over: the caller closes it only
- * when this fails). Shown as "socket:[INODE]", as Linux does. */
+/* A socket file for host handle h (-1 for none yet; taken over: the
+ * caller closes it only when this fails). Shown as "socket:[INODE]". */
 static struct file *sock_wrap(int h, int domain, int type, int flags)
 {
 	struct b_stat st;
 	char label[48];
-	if (plat_file_stat(h, NULL, &st) < 0)
-		st.ino = 0;
-	fmt_snprintf(label, sizeof(label), "socket:[%llu]", (unsigned long long)st.ino);
 	struct sock *s = kzalloc(sizeof(*s));
 	if (!s)
 		return NULL;
+	if (h < 0 || plat_file_stat(h, NULL, &st) < 0)
+		st.ino = (uint64_t)(uintptr_t)s & 0xffffff;
+	fmt_snprintf(label, sizeof(label), "socket:[%llu]", (unsigned long long)st.ino);
 	struct file *f = file_alloc(&sock_ops, flags, label);
 	if (!f) {
 		kfree(s);
@@ -409,23 +795,35 @@ static int install(struct file *f, int cloexec)
 	return fd;
 }
 
+static int unix_type_ok(int type)
+{
+	return type == SOCK_STREAM_K || type == SOCK_DGRAM_K || type == SOCK_SEQPACKET_K;
+}
+
 int sock_create(int domain, int type, int protocol)
 {
+	int base = type & 0xf, h = -1;
+	int flags = K_O_RDWR | ((type & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0);
 	if (type & ~(0xf | SOCK_NONBLOCK_K | SOCK_CLOEXEC_K))
 		return -EINVAL;
-	if (domain == AF_INET_K || domain == AF_INET6_K) {
+	if (domain == AF_UNIX_K) {
+		if (!unix_type_ok(base))
+			return -ESOCKTNOSUPPORT;
+		if (protocol != 0 && protocol != AF_UNIX_K)
+			return -EPROTONOSUPPORT;
+	} else if (domain == AF_INET_K || domain == AF_INET6_K) {
 		if (net_mode == K_NET_NONE)
 			return -EAFNOSUPPORT;
-	} else if (domain != AF_UNIX_K) {
+		h = plat_socket(domain, base, protocol);
+		if (h < 0)
+			return h;
+	} else {
 		return -EAFNOSUPPORT; /* netlink, packet, ...: not passed through */
 	}
-	int h = plat_socket(domain, type & 0xf, protocol);
-	if (h < 0)
-		return h;
-	struct file *f = sock_wrap(h, domain, type & 0xf,
-				   K_O_RDWR | ((type & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0));
+	struct file *f = sock_wrap(h, domain, base, flags);
 	if (!f) {
-		plat_file_close(h);
+		if (h >= 0)
+			plat_file_close(h);
 		return -ENOMEM;
 	}
 	return install(f, !!(type & SOCK_CLOEXEC_K));
@@ -433,19 +831,24 @@ int sock_create(int domain, int type, int protocol)
 
 int sock_pair(int domain, int type, int protocol, int sv[2])
 {
+	int base = type & 0xf;
 	if (type & ~(0xf | SOCK_NONBLOCK_K | SOCK_CLOEXEC_K))
 		return -EINVAL;
 	if (domain != AF_UNIX_K)
 		return (domain == AF_INET_K || domain == AF_INET6_K) && net_mode != K_NET_NONE
 			       ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	if (!unix_type_ok(base))
+		return -ESOCKTNOSUPPORT;
+	if (protocol != 0 && protocol != AF_UNIX_K)
+		return -EPROTONOSUPPORT;
 	int h[2];
-	int r = plat_socketpair(domain, type & 0xf, protocol, h);
+	int r = plat_socketpair(AF_UNIX_K, base == SOCK_DGRAM_K ? SOCK_SEQPACKET_K : base, 0, h);
 	if (r < 0)
 		return r;
 	int flags = K_O_RDWR | ((type & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0);
-	struct file *f[2] = { sock_wrap(h[0], domain, type & 0xf, flags), NULL };
+	struct file *f[2] = { sock_wrap(h[0], domain, base, flags), NULL };
 	if (f[0])
-		f[1] = sock_wrap(h[1], domain, type & 0xf, flags);
+		f[1] = sock_wrap(h[1], domain, base, flags);
 	if (!f[1]) {
 		if (f[0])
 			file_put(f[0]);
@@ -453,6 +856,13 @@ int sock_pair(int domain, int type, int protocol, int sv[2])
 			plat_file_close(h[0]);
 		plat_file_close(h[1]);
 		return -ENOMEM;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct sock *s = f[i]->priv;
+		s->state = U_CONNECTED;
+		s->pair = base == SOCK_DGRAM_K;
+		s->self.len = s->peer.len = 2;
+		s->self.sa[0] = s->peer.sa[0] = AF_UNIX_K;
 	}
 	sv[0] = install(f[0], !!(type & SOCK_CLOEXEC_K));
 	if (sv[0] < 0) {
@@ -467,122 +877,123 @@ int sock_pair(int domain, int type, int protocol, int sv[2])
 	return 0;
 }
 
-/* ---- addresses -------------------------------------------------------- */
+/* ---- AF_UNIX names ------------------------------------------------------ */
 
-/* Where an AF_UNIX path name lives: a handle of the host directory that
- * holds it (in *dir, for the caller to close) and its last component (in
- * name). Bind does not follow a final link (the name must be new), connect
- * and send do. Only host directory mounts hold socket files; elsewhere
- * bind fails (EROFS on a read-only mount, else EOPNOTSUPP) and connect
- * finds nothing to connect to. */
-static int unix_target(const char *path, int for_bind, int *dir, char *name, char *canon_out)
-{
-	char *canon = kmalloc(PATH_MAX_K);
-	if (!canon)
-		return -ENOMEM;
-	int r = vfs_resolve(K_AT_FDCWD, path, !for_bind, canon, PATH_MAX_K);
-	if (r < 0)
-		goto out;
-	if (strlen(canon) < CANON_MAX)
-		strlcpy(canon_out, canon, CANON_MAX);
-	const char *rel = "";
-	struct mount *m = mount_find(canon, &rel);
-	struct b_stat st;
-	int exists = m && m->ops->stat && m->ops->stat(m, rel, &st) == 0;
-	if (!m || m->ops != &hostfs_ops || m->host_dir < 0 || !rel[0]) {
-		if (for_bind)
-			r = exists ? -EADDRINUSE : (!m || !m->writable) ? -EROFS : -EOPNOTSUPP;
-		else
-			r = exists ? -ECONNREFUSED : -ENOENT;
-		goto out;
-	}
-	if (for_bind && !m->writable) {
-		r = exists ? -EADDRINUSE : -EROFS;
-		goto out;
-	}
-	const char *slash = strrchr(rel, '/');
-	const char *last = slash ? slash + 1 : rel;
-	if (strlen(last) >= UNIX_PATH) {
-		r = -ENAMETOOLONG;
-		goto out;
-	}
-	/* The parent, in place: canon is ours. */
-	const char *parent = slash ? rel : "";
-	if (slash)
-		*(char *)slash = 0;
-	strlcpy(name, last, UNIX_PATH);
-	r = plat_file_open(m->host_dir, parent, K_O_PATH | K_O_DIRECTORY, 0);
-	if (r >= 0) {
-		*dir = r;
-		r = 0;
-	}
-out:
-	kfree(canon);
-	return r;
-}
-
-/* The host's form of the guest's address a (len bytes) in out: an
- * AF_UNIX path name becomes its last component inside *dir (path gets the
- * guest's path, canon its canonical form when it fits CANON_MAX); every
- * other address passes as it is. */
-static int addr_to_host(const char *a, uint32_t len, int for_bind, char *out, uint32_t *olen,
-			int *dir, char *path, char *canon)
+/* The guest's AF_UNIX address (len bytes at a) in normal form: a path
+ * name up to its NUL, an abstract name as given, or unnamed (len 2).
+ * Returns 1 for a path name (its text in path), 0 for the others. */
+static int unix_parse(const char *a, uint32_t len, struct uaddr *out, char *path)
 {
 	uint16_t family;
-	*dir = -1;
-	path[0] = 0;
-	canon[0] = 0;
-	if (len < 2 || len > ADDR_MAX)
+	if (len < 2 || len > sizeof(out->sa))
 		return -EINVAL;
 	memcpy(&family, a, 2);
-	if (family != AF_UNIX_K || len <= 2 || a[2] == 0) {
-		memcpy(out, a, len);
-		*olen = len;
+	if (family != AF_UNIX_K)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->sa[0] = AF_UNIX_K;
+	if (len == 2) {
+		out->len = 2;
 		return 0;
 	}
-	if (len > 2 + UNIX_PATH)
-		return -EINVAL;
+	if (a[2] == 0) {
+		out->len = len;
+		memcpy(out->sa, a, len);
+		return 0;
+	}
 	size_t n = strnlen(a + 2, len - 2);
 	if (n >= UNIX_PATH)
 		return -EINVAL;
 	memcpy(path, a + 2, n);
 	path[n] = 0;
-	char name[UNIX_PATH];
-	int r = unix_target(path, for_bind, dir, name, canon);
+	memcpy(out->sa + 2, path, n + 1);
+	out->len = (uint32_t)(2 + n + 1);
+	return 1;
+}
+
+/* bind to a path name: make its socket file (host mknodat in the host
+ * directory mount that holds it; only those hold socket files) and find
+ * its inode. */
+static int bind_path(const char *path, uint64_t *dev, uint64_t *ino, struct mount **mp, char *canon,
+		     const char **relp)
+{
+	int r = vfs_resolve(K_AT_FDCWD, path, 0, canon, PATH_MAX_K);
 	if (r < 0)
 		return r;
-	memcpy(out, &family, 2);
-	size_t nl = strlen(name);
-	memcpy(out + 2, name, nl + 1);
-	*olen = (uint32_t)(2 + nl + 1);
+	const char *rel = "";
+	struct mount *m = mount_find(canon, &rel);
+	struct b_stat st;
+	int exists = m && m->ops->stat && m->ops->stat(m, rel, &st) == 0;
+	if (exists)
+		return -EADDRINUSE;
+	if (!m || !m->writable)
+		return -EROFS;
+	if (m->ops != &hostfs_ops || m->host_dir < 0 || !rel[0])
+		return -EOPNOTSUPP;
+	char *slash = strrchr(rel, '/');
+	const char *last = slash ? slash + 1 : rel;
+	if (slash)
+		*slash = 0;
+	int dir = plat_file_open(m->host_dir, slash ? rel : "", K_O_PATH | K_O_DIRECTORY, 0);
+	if (slash)
+		*slash = '/';
+	if (dir < 0)
+		return dir;
+	r = plat_file_change(PLAT_FS_MKSOCK, dir, last, -1, NULL, 0777 & ~kproc->umask);
+	plat_file_close(dir);
+	if (r == -EEXIST)
+		return -EADDRINUSE;
+	if (r < 0)
+		return r;
+	r = m->ops->stat(m, rel, &st);
+	if (r < 0)
+		return r;
+	*dev = st.dev;
+	*ino = st.ino;
+	*mp = m;
+	*relp = rel;
 	return 0;
 }
 
-/* The guest's form of an address the host reported (a, len bytes, a has
- * room for ADDR_MAX): an AF_UNIX path name — a last component, as bento
- * binds them — becomes the guest path it was bound with (known, when the
- * caller knows it, else from the sandbox's table). Returns the length. */
-static uint32_t addr_to_guest(char *a, uint32_t len, const char *known)
+/* The name an address leads to (a copy, under no lock), for connect and
+ * send: ENOENT for a missing path, ECONNREFUSED when nothing is bound
+ * there (a socket file of the host, a socket closed since), EPROTOTYPE
+ * for another type. */
+static int unix_lookup(const struct uaddr *a, const char *path, int is_path, int type, struct uname *out)
 {
-	uint16_t family;
-	if (len <= 2)
-		return len;
-	if (len > ADDR_MAX)
-		len = ADDR_MAX;
-	memcpy(&family, a, 2);
-	if (family != AF_UNIX_K || a[2] == 0)
-		return len;
-	char host[UNIX_PATH], guest[UNIX_PATH];
-	size_t n = strnlen(a + 2, len - 2 < UNIX_PATH - 1 ? len - 2 : UNIX_PATH - 1);
-	memcpy(host, a + 2, n);
-	host[n] = 0;
-	if (known)
-		strlcpy(guest, known, sizeof(guest));
-	else if (!names_find(host, guest))
-		return len;
-	size_t gl = strlen(guest);
-	memcpy(a + 2, guest, gl + 1);
-	return (uint32_t)(2 + gl + 1);
+	struct uname *e = NULL;
+	if (!shared || po[0] < 0)
+		return -ECONNREFUSED;
+	if (a->len <= 2)
+		return -EINVAL;
+	if (is_path) {
+		char *canon = kmalloc(PATH_MAX_K);
+		if (!canon)
+			return -ENOMEM;
+		const char *rel = "";
+		struct b_stat st;
+		int r = vfs_resolve(K_AT_FDCWD, path, 1, canon, PATH_MAX_K);
+		if (r == 0) {
+			struct mount *m = mount_find(canon, &rel);
+			r = m && m->ops->stat ? m->ops->stat(m, rel, &st) : -ENOENT;
+		}
+		kfree(canon);
+		if (r < 0)
+			return r;
+		if ((st.mode & K_S_IFMT) != K_S_IFSOCK)
+			return -ECONNREFUSED;
+		net_lock();
+		e = name_by_inode(st.dev, st.ino);
+	} else {
+		net_lock();
+		e = name_by_abstract(a);
+	}
+	if (e)
+		*out = *e;
+	net_unlock();
+	if (!e)
+		return -ECONNREFUSED;
+	return out->type != type ? -EPROTOTYPE : 0;
 }
 
 /* Copy an address out as Linux's move_addr_to_user: cut to the guest's
@@ -600,6 +1011,269 @@ static int put_addr(void *uaddr, uint32_t *ulen, const void *a, uint32_t len)
 		return -EFAULT;
 	return copy_out(ulen, &len, sizeof(len));
 }
+
+/* An int socket option out, as Linux's: cut to *ulen. */
+static int put_int_opt(void *uval, uint32_t *ulen, int v)
+{
+	int32_t len;
+	if (copy_in(&len, ulen, sizeof(len)) < 0)
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	uint32_t n = (uint32_t)len < sizeof(v) ? (uint32_t)len : sizeof(v);
+	if (copy_out(uval, &v, n) < 0)
+		return -EFAULT;
+	return copy_out(ulen, &n, sizeof(n));
+}
+
+/* Has the socket become a listener (perhaps in another process of the
+ * sandbox that holds the same socket)? */
+static int unix_listening(struct sock *s)
+{
+	if (s->state == U_LISTEN)
+		return 1;
+	if (s->state != U_BOUND || !shared)
+		return 0;
+	net_lock();
+	struct uname *e = name_by_id(s->name_id);
+	int on = e && e->listening;
+	net_unlock();
+	if (on)
+		s->state = U_LISTEN;
+	return on;
+}
+
+static int unix_bind(struct file *f, struct sock *s, const char *a, uint32_t len)
+{
+	struct uaddr ua;
+	char path[UNIX_PATH];
+	int is_path = unix_parse(a, len, &ua, path);
+	if (is_path < 0)
+		return is_path;
+	if (!shared || po[0] < 0)
+		return -ENOBUFS;
+	if (s->name_id || s->pair || (s->type != SOCK_DGRAM_K && s->state != U_NONE))
+		return -EINVAL;
+	uint64_t dev = 0, ino = 0;
+	struct mount *m = NULL;
+	const char *rel = NULL;
+	char *canon = NULL;
+	int r, ch[2];
+	if (is_path) {
+		if (!(canon = kmalloc(PATH_MAX_K)))
+			return -ENOMEM;
+		if ((r = bind_path(path, &dev, &ino, &m, canon, &rel)) < 0)
+			goto out;
+	}
+	if ((r = plat_socketpair(AF_UNIX_K, SOCK_SEQPACKET_K, 0, ch)) < 0)
+		goto out;
+	struct uname *e = shm_zalloc(sizeof(*e));
+	net_lock();
+	if (ua.len == 2) {
+		/* Autobind: an abstract name of five hex digits, as Linux. */
+		for (int tries = 0; tries < 0x100000; tries++) {
+			uint32_t n = shared->next_auto++ & 0xfffff;
+			ua.len = 8;
+			fmt_snprintf(ua.sa + 3, 6, "%05x", n);
+			ua.sa[2] = 0;
+			struct uname *old = name_by_abstract(&ua);
+			if (!old || channel_of(old->id) < 0 || channel_gone(channel_of(old->id)))
+				break;
+		}
+	} else if (!is_path) {
+		struct uname *old = name_by_abstract(&ua);
+		int live = old ? channel_of(old->id) : -1;
+		if (live >= 0 && !channel_gone(live))
+			r = -EADDRINUSE;
+		else if (old)
+			old->dead = 1;
+	}
+	if (!e)
+		r = -ENOMEM;
+	if (r == 0) {
+		e->id = shared->next_id++;
+		e->type = s->type;
+		e->dev = dev;
+		e->ino = ino;
+		e->addr = ua;
+		r = courier_put(e->id, ch[0]);
+	}
+	if (r == 0) {
+		e->next = shared->names;
+		shared->names = e;
+		s->name_id = e->id;
+	} else if (e) {
+		shm_free(e);
+	}
+	net_unlock();
+	plat_file_close(ch[0]);
+	if (r < 0) {
+		plat_file_close(ch[1]);
+		goto out;
+	}
+	if (f->host_fd >= 0)
+		plat_file_close(f->host_fd);
+	f->host_fd = ch[1];
+	s->self = ua;
+	if (s->type != SOCK_DGRAM_K)
+		s->state = U_BOUND;
+out:
+	if (r < 0 && m && rel)
+		m->ops->unlink(m, rel);
+	kfree(canon);
+	return r;
+}
+
+/* The guest address a (len bytes) as AF_UNIX: family, normal form and
+ * path. A leading AF_UNSPEC is returned as 1 (datagram disconnect). */
+static int unix_target_of(const char *a, uint32_t len, struct uaddr *ua, char *path)
+{
+	uint16_t family;
+	if (len < 2)
+		return -EINVAL;
+	memcpy(&family, a, 2);
+	if (family == AF_UNSPEC_K)
+		return 1;
+	int is_path = unix_parse(a, len, ua, path);
+	if (is_path < 0)
+		return is_path;
+	if (ua->len <= 2)
+		return -EINVAL;
+	return is_path ? 2 : 0;
+}
+
+static int unix_connect(struct file *f, struct sock *s, const char *a, uint32_t len)
+{
+	struct uaddr ua;
+	char path[UNIX_PATH];
+	struct uname e;
+	int kind = unix_target_of(a, len, &ua, path);
+	if (kind < 0)
+		return kind;
+	if (s->type == SOCK_DGRAM_K) {
+		if (kind == 1) { /* AF_UNSPEC: no peer any more */
+			s->peer_id = 0, s->pair = 0, s->peer.len = 0;
+			return 0;
+		}
+		int r = unix_lookup(&ua, path, kind == 2, SOCK_DGRAM_K, &e);
+		if (r < 0)
+			return r;
+		s->peer_id = e.id;
+		s->peer = e.addr;
+		s->pair = 0;
+		return 0;
+	}
+	if (s->state == U_CONNECTED)
+		return -EISCONN;
+	if (s->state == U_LISTEN || kind == 1)
+		return -EINVAL;
+	int r = unix_lookup(&ua, path, kind == 2, s->type, &e);
+	if (r < 0)
+		return r;
+	if (!e.listening)
+		return -ECONNREFUSED;
+	/* One end of a new pair goes to the listener's queue, with our
+	 * address; the other is ours. */
+	int pr[2];
+	if ((r = plat_socketpair(AF_UNIX_K, s->type, 0, pr)) < 0)
+		return r;
+	struct uhdr hdr;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.magic = HDR_MAGIC;
+	hdr.len = s->self.len;
+	memcpy(hdr.sa, s->self.sa, s->self.len);
+	union { char b[24]; uint64_t align; } ctl;
+	uint64_t clen = 16 + sizeof(int);
+	int32_t level = SOL_SOCKET_K, type = SCM_RIGHTS_K;
+	memset(&ctl, 0, sizeof(ctl));
+	memcpy(ctl.b, &clen, 8);
+	memcpy(ctl.b + 8, &level, 4);
+	memcpy(ctl.b + 12, &type, 4);
+	memcpy(ctl.b + 16, &pr[1], 4);
+	struct plat_iovec iov = { &hdr, sizeof(hdr) };
+	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
+	struct target t = { -1, e.id, 0 };
+	int nonblock = f->flags & K_O_NONBLOCK, spins = 1;
+	int64_t deadline = deadline_after(s->sndtimeo);
+	for (;;) {
+		long w = send_once(s, &t, &m, MSG_DONTWAIT_K);
+		if (w >= 0) {
+			r = 0;
+			break;
+		}
+		r = (int)w;
+		if (r != -EAGAIN || nonblock)
+			break; /* a full queue: -EAGAIN, as Linux */
+		if ((r = sock_wait(-1, 0, deadline, &spins)) < 0)
+			break;
+	}
+	plat_file_close(pr[1]);
+	if (r < 0) {
+		plat_file_close(pr[0]);
+		return r;
+	}
+	int old = f->host_fd; /* a bound socket's channel: no listener now */
+	f->host_fd = pr[0];
+	s->state = U_CONNECTED;
+	s->peer = e.addr;
+	if (old >= 0)
+		plat_file_close(old);
+	return 0;
+}
+
+static int unix_accept(struct file *f, struct sock *s, void *uaddr, uint32_t *ulen, int flags)
+{
+	if (s->type == SOCK_DGRAM_K)
+		return -EOPNOTSUPP;
+	if (!unix_listening(s))
+		return -EINVAL;
+	int nonblock = f->flags & K_O_NONBLOCK, spins = 0, h = -1, r;
+	int64_t deadline = deadline_after(s->rcvtimeo);
+	struct uhdr hdr;
+	for (;;) {
+		union { char b[24]; uint64_t align; } ctl;
+		memset(&ctl, 0, sizeof(ctl));
+		struct plat_iovec iov = { &hdr, sizeof(hdr) };
+		struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
+		long n = plat_sock_msg(PLAT_SOCK_RECV, f->host_fd, &m, MSG_DONTWAIT_K);
+		if (n >= 0 && m.controllen >= 20)
+			memcpy(&h, ctl.b + 16, 4);
+		if (n == (long)sizeof(hdr) && hdr.magic == HDR_MAGIC && h >= 0)
+			break;
+		if (h >= 0) /* not ours: drop it */
+			plat_file_close(h), h = -1;
+		if (n >= 0)
+			continue;
+		r = (int)n;
+		if (r != -EAGAIN || nonblock)
+			return r;
+		if ((r = sock_wait(f->host_fd, POLLIN_K, deadline, &spins)) < 0)
+			return r;
+		spins = 0;
+	}
+	struct file *nf = sock_wrap(h, AF_UNIX_K, s->type,
+				    K_O_RDWR | ((flags & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0));
+	if (!nf) {
+		plat_file_close(h);
+		return -ENOMEM;
+	}
+	struct sock *ns = nf->priv;
+	ns->state = U_CONNECTED;
+	ns->self = s->self;
+	ns->peer.len = 2;
+	ns->peer.sa[0] = AF_UNIX_K;
+	if (hdr.len > 2 && hdr.len <= sizeof(ns->peer.sa)) {
+		ns->peer.len = hdr.len;
+		memcpy(ns->peer.sa, hdr.sa, hdr.len);
+	}
+	if (uaddr && (r = put_addr(uaddr, ulen, ns->peer.sa, ns->peer.len)) < 0) {
+		file_put(nf);
+		return r;
+	}
+	return install(nf, !!(flags & SOCK_CLOEXEC_K));
+}
+
+/* ---- the calls ------------------------------------------------------- */
 
 #define WITH_SOCK(fd, f, s)                   \
 	struct file *f = fd_get(fd);          \
@@ -620,81 +1294,57 @@ static void io_done(struct file *f)
 int sock_bind(int fd, const void *uaddr, uint32_t len)
 {
 	WITH_SOCK(fd, f, s);
-	char a[ADDR_MAX], h[ADDR_MAX], path[UNIX_PATH], canon[CANON_MAX];
-	uint32_t hl;
-	int dir = -1, r;
+	char a[ADDR_MAX];
+	int r;
 	if (len > ADDR_MAX || len < 2)
 		r = -EINVAL;
 	else if (copy_in(a, uaddr, len) < 0)
 		r = -EFAULT;
+	else if (is_unix(s))
+		r = unix_bind(f, s, a, len);
 	else
-		r = addr_to_host(a, len, 1, h, &hl, &dir, path, canon);
-	if (r == 0)
-		r = plat_sock_addr(PLAT_SOCK_BIND, f->host_fd, dir, h, hl);
-	if (r == 0 && path[0]) {
-		kfree(s->bound);
-		s->bound = kstrdup(path);
-		names_add(h + 2, path, canon);
-	}
-	if (dir >= 0)
-		plat_file_close(dir);
+		r = plat_sock_addr(PLAT_SOCK_BIND, f->host_fd, a, len);
 	file_put(f);
 	return r;
+}
+
+static int inet_connect(struct file *f, struct sock *s, const char *a, uint32_t len)
+{
+	int nonblock = f->flags & K_O_NONBLOCK;
+	int64_t deadline = deadline_after(s->sndtimeo);
+	int spins = 0, waited = 0, r;
+	for (;;) {
+		r = plat_sock_addr(PLAT_SOCK_CONNECT, f->host_fd, a, len);
+		if (r == -EISCONN && waited)
+			r = 0;
+		if (r == 0 || nonblock || (r != -EINPROGRESS && r != -EALREADY))
+			return r;
+		int w = sock_wait(f->host_fd, POLLOUT_K, deadline, &spins);
+		if (w < 0)
+			return w == -EAGAIN ? -EINPROGRESS : w;
+		waited = 1;
+		int err = 0;
+		uint32_t el = sizeof(err);
+		plat_sock_ctl(PLAT_SOCK_GETOPT, f->host_fd, SOL_SOCKET_K, SO_ERROR_K, &err, &el);
+		if (err)
+			return -err;
+		/* Ask again: EISCONN says done, EALREADY not yet. */
+	}
 }
 
 int sock_connect(int fd, const void *uaddr, uint32_t len)
 {
 	WITH_SOCK(fd, f, s);
-	char a[ADDR_MAX], h[ADDR_MAX], path[UNIX_PATH], canon[CANON_MAX];
-	uint32_t hl;
-	int dir = -1, r;
+	char a[ADDR_MAX];
+	int r;
 	if (len > ADDR_MAX || len < 2)
 		r = -EINVAL;
 	else if (copy_in(a, uaddr, len) < 0)
 		r = -EFAULT;
+	else if (is_unix(s))
+		r = unix_connect(f, s, a, len);
 	else
-		r = addr_to_host(a, len, 0, h, &hl, &dir, path, canon);
-	int nonblock = f->flags & K_O_NONBLOCK;
-	int64_t deadline = deadline_after(s->sndtimeo);
-	int spins = 0, waited = 0;
-	while (r == 0) {
-		r = plat_sock_addr(PLAT_SOCK_CONNECT, f->host_fd, dir, h, hl);
-		if (r == -EISCONN && waited)
-			r = 0;
-		if (r == 0 || nonblock)
-			break;
-		int inet_wait = r == -EINPROGRESS || r == -EALREADY;
-		/* A full AF_UNIX backlog: Linux waits for room. */
-		int unix_wait = r == -EAGAIN && s->domain == AF_UNIX_K;
-		if (!inet_wait && !unix_wait)
-			break;
-		if (unix_wait && !spins)
-			spins = 1;
-		int w = sock_wait(f, POLLOUT_K, deadline, &spins);
-		if (w < 0) {
-			r = w == -EAGAIN && inet_wait ? -EINPROGRESS : w;
-			break;
-		}
-		waited = 1;
-		if (inet_wait) {
-			int err = 0;
-			uint32_t el = sizeof(err);
-			plat_sock_ctl(PLAT_SOCK_GETOPT, f->host_fd, SOL_SOCKET_K, SO_ERROR_K, &err, &el);
-			if (err) {
-				r = -err;
-				break;
-			}
-		}
-		r = 0; /* try again: EISCONN says done, EALREADY not yet */
-	}
-	if (r == 0 && path[0]) {
-		/* getpeername shows the path the listener was bound with. */
-		char bound[UNIX_PATH];
-		kfree(s->peer);
-		s->peer = kstrdup(names_by_canon(canon, bound) ? bound : path);
-	}
-	if (dir >= 0)
-		plat_file_close(dir);
+		r = inet_connect(f, s, a, len);
 	file_put(f);
 	return r;
 }
@@ -702,8 +1352,21 @@ int sock_connect(int fd, const void *uaddr, uint32_t len)
 int sock_listen(int fd, int backlog)
 {
 	WITH_SOCK(fd, f, s);
-	(void)s;
-	int r = (int)plat_sock_ctl(PLAT_SOCK_LISTEN, f->host_fd, backlog, 0, NULL, NULL);
+	int r = 0;
+	if (!is_unix(s)) {
+		r = (int)plat_sock_ctl(PLAT_SOCK_LISTEN, f->host_fd, backlog, 0, NULL, NULL);
+	} else if (s->type == SOCK_DGRAM_K) {
+		r = -EOPNOTSUPP;
+	} else if (s->state == U_BOUND) {
+		net_lock();
+		struct uname *e = name_by_id(s->name_id);
+		if (e)
+			e->listening = 1;
+		net_unlock();
+		s->state = U_LISTEN;
+	} else if (s->state != U_LISTEN) {
+		r = -EINVAL; /* unbound or connected */
+	}
 	file_put(f);
 	return r;
 }
@@ -711,8 +1374,13 @@ int sock_listen(int fd, int backlog)
 int sock_shutdown(int fd, int how)
 {
 	WITH_SOCK(fd, f, s);
-	(void)s;
-	int r = (int)plat_sock_ctl(PLAT_SOCK_SHUTDOWN, f->host_fd, how, 0, NULL, NULL);
+	int r;
+	if (how < 0 || how > 2)
+		r = -EINVAL;
+	else if (!is_unix(s) || (s->type != SOCK_DGRAM_K && s->state == U_CONNECTED) || s->pair)
+		r = (int)plat_sock_ctl(PLAT_SOCK_SHUTDOWN, f->host_fd, how, 0, NULL, NULL);
+	else
+		r = s->type == SOCK_DGRAM_K ? 0 : -ENOTCONN;
 	io_done(f);
 	file_put(f);
 	return r;
@@ -723,45 +1391,43 @@ int sock_accept(int fd, void *uaddr, uint32_t *ulen, int flags)
 	if (flags & ~(SOCK_NONBLOCK_K | SOCK_CLOEXEC_K))
 		return -EINVAL;
 	WITH_SOCK(fd, f, s);
+	int r;
+	if (is_unix(s)) {
+		r = unix_accept(f, s, uaddr, ulen, flags);
+		io_done(f);
+		file_put(f);
+		return r;
+	}
 	char a[ADDR_MAX];
 	uint32_t len;
-	int nonblock = f->flags & K_O_NONBLOCK;
+	int nonblock = f->flags & K_O_NONBLOCK, spins = 0;
 	int64_t deadline = deadline_after(s->rcvtimeo);
-	int spins = 0, r;
 	for (;;) {
 		len = sizeof(a);
 		r = plat_sock_accept(f->host_fd, a, &len);
 		if (r != -EAGAIN || nonblock)
 			break;
-		int w = sock_wait(f, POLLIN_K, deadline, &spins);
+		int w = sock_wait(f->host_fd, POLLIN_K, deadline, &spins);
 		if (w < 0) {
 			r = w;
 			break;
 		}
+		spins = 0;
 	}
 	io_done(f);
-	if (r < 0)
-		goto out;
-	int h = r;
-	struct file *nf = sock_wrap(h, s->domain, s->type,
-				    K_O_RDWR | ((flags & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0));
-	if (!nf) {
-		plat_file_close(h);
-		r = -ENOMEM;
-		goto out;
-	}
-	if (s->bound)
-		((struct sock *)nf->priv)->bound = kstrdup(s->bound);
-	if (uaddr) {
-		len = addr_to_guest(a, len, NULL);
-		r = put_addr(uaddr, ulen, a, len);
-		if (r < 0) {
+	if (r >= 0) {
+		int h = r;
+		struct file *nf = sock_wrap(h, s->domain, s->type,
+					    K_O_RDWR | ((flags & SOCK_NONBLOCK_K) ? K_O_NONBLOCK : 0));
+		if (!nf) {
+			plat_file_close(h);
+			r = -ENOMEM;
+		} else if (uaddr && (r = put_addr(uaddr, ulen, a, len < sizeof(a) ? len : sizeof(a))) < 0) {
 			file_put(nf);
-			goto out;
+		} else {
+			r = install(nf, !!(flags & SOCK_CLOEXEC_K));
 		}
 	}
-	r = install(nf, !!(flags & SOCK_CLOEXEC_K));
-out:
 	file_put(f);
 	return r;
 }
@@ -769,22 +1435,64 @@ out:
 int sock_getname(int fd, int peer, void *uaddr, uint32_t *ulen)
 {
 	WITH_SOCK(fd, f, s);
-	char a[ADDR_MAX];
-	uint32_t len = sizeof(a);
-	int r = (int)plat_sock_ctl(peer ? PLAT_SOCK_PEER : PLAT_SOCK_NAME, f->host_fd, 0, 0, a, &len);
-	if (r == 0) {
-		len = addr_to_guest(a, len, peer ? s->peer : s->bound);
-		r = put_addr(uaddr, ulen, a, len);
+	int r;
+	if (is_unix(s)) {
+		struct uaddr a = peer ? s->peer : s->self;
+		int connected = s->type == SOCK_DGRAM_K ? (s->pair || s->peer_id) : s->state == U_CONNECTED;
+		if (peer && !connected) {
+			r = -ENOTCONN;
+		} else {
+			if (a.len < 2) {
+				a.len = 2;
+				a.sa[0] = AF_UNIX_K, a.sa[1] = 0;
+			}
+			r = put_addr(uaddr, ulen, a.sa, a.len);
+		}
+	} else {
+		char a[ADDR_MAX];
+		uint32_t len = sizeof(a);
+		r = (int)plat_sock_ctl(peer ? PLAT_SOCK_PEER : PLAT_SOCK_NAME, f->host_fd, 0, 0, a, &len);
+		if (r == 0)
+			r = put_addr(uaddr, ulen, a, len < sizeof(a) ? len : sizeof(a));
 	}
 	file_put(f);
 	return r;
 }
 
+/* The host handle a unix socket's options apply to, or -1. */
+static int unix_data_handle(struct file *f, struct sock *s)
+{
+	if (s->type == SOCK_DGRAM_K || s->state == U_CONNECTED)
+		return f->host_fd;
+	return -1;
+}
+
 int sock_getsockopt(int fd, int level, int name, void *uval, uint32_t *ulen)
 {
 	WITH_SOCK(fd, f, s);
-	(void)s;
-	int r = (int)plat_sock_ctl(PLAT_SOCK_GETOPT, f->host_fd, level, name, uval, ulen);
+	int r, h = f->host_fd;
+	if (is_unix(s)) {
+		h = unix_data_handle(f, s);
+		int v = -1;
+		if (level == SOL_SOCKET_K) {
+			switch (name) {
+			case SO_TYPE_K: v = s->type; break;
+			case SO_DOMAIN_K: v = AF_UNIX_K; break;
+			case SO_PROTOCOL_K: v = 0; break;
+			case SO_ACCEPTCONN_K: v = unix_listening(s); break;
+			case SO_SNDBUF_K: case SO_RCVBUF_K: if (h < 0) v = 212992; break;
+			default: if (h < 0) v = 0; break;
+			}
+		}
+		if (v >= 0)
+			r = put_int_opt(uval, ulen, v);
+		else if (h < 0)
+			r = -EOPNOTSUPP;
+		else
+			r = (int)plat_sock_ctl(PLAT_SOCK_GETOPT, h, level, name, uval, ulen);
+	} else {
+		r = (int)plat_sock_ctl(PLAT_SOCK_GETOPT, h, level, name, uval, ulen);
+	}
 	file_put(f);
 	return r;
 }
@@ -793,15 +1501,26 @@ int sock_setsockopt(int fd, int level, int name, const void *uval, uint32_t len)
 {
 	WITH_SOCK(fd, f, s);
 	uint32_t l = len;
-	int r = (int)plat_sock_ctl(PLAT_SOCK_SETOPT, f->host_fd, level, name, (void *)uval, &l);
+	int h = is_unix(s) ? unix_data_handle(f, s) : f->host_fd, r;
+	if (h >= 0)
+		r = (int)plat_sock_ctl(PLAT_SOCK_SETOPT, h, level, name, (void *)uval, &l);
+	else
+		r = level == SOL_SOCKET_K ? 0 : -EOPNOTSUPP;
 	/* Bento waits itself, so it keeps the timeouts too. */
 	int rcv = name == SO_RCVTIMEO_K || name == SO_RCVTIMEO_NEW_K;
 	int snd = name == SO_SNDTIMEO_K || name == SO_SNDTIMEO_NEW_K;
 	int64_t tv[2];
-	if (r == 0 && level == SOL_SOCKET_K && (rcv || snd) && len >= sizeof(tv) &&
-	    copy_in(tv, uval, sizeof(tv)) == 0) {
+	if (r == 0 && level == SOL_SOCKET_K && (rcv || snd)) {
+		if (len < sizeof(tv))
+			r = -EINVAL;
+		else if (copy_in(tv, uval, sizeof(tv)) < 0)
+			r = -EFAULT;
+	}
+	if (r == 0 && level == SOL_SOCKET_K && (rcv || snd)) {
 		int64_t ns = 0;
-		if (tv[0] >= 0 && tv[0] < 1000000000LL && tv[1] >= 0 && tv[1] < 1000000)
+		if (tv[1] < 0 || tv[1] >= 1000000)
+			r = -EDOM;
+		else if (tv[0] >= 0 && tv[0] < 1000000000LL)
 			ns = tv[0] * 1000000000LL + tv[1] * 1000;
 		if (rcv)
 			s->rcvtimeo = ns;
@@ -812,15 +1531,77 @@ int sock_setsockopt(int fd, int level, int name, const void *uval, uint32_t len)
 	return r;
 }
 
-/* ---- messages and descriptor passing ----------------------------------- */
+/* ---- descriptors in messages ------------------------------------------- */
 
 struct cmsg { uint64_t len; int32_t level, type; };
 #define CMSG_ALIGN_K(n) (((n) + 7) & ~(size_t)7)
 
+/* A unix socket about to travel: its state, by the host inode of its
+ * handle, for the receiving end (meta_take). */
+static void meta_put(struct file *f, const struct sock *s)
+{
+	struct b_stat st;
+	if (!shared || plat_file_stat(f->host_fd, NULL, &st) < 0)
+		return;
+	net_lock();
+	unsigned i = shared->next_meta++ % METAS;
+	shared->meta[i].dev = st.dev;
+	shared->meta[i].ino = st.ino;
+	shared->meta[i].s = *s;
+	net_unlock();
+}
+
+static int meta_find(const struct b_stat *st, struct sock *out)
+{
+	int found = 0;
+	if (!shared)
+		return 0;
+	net_lock();
+	for (int i = 0; i < METAS && !found; i++) {
+		if (shared->meta[i].ino && shared->meta[i].dev == st->dev && shared->meta[i].ino == st->ino) {
+			*out = shared->meta[i].s;
+			found = 1;
+		}
+	}
+	net_unlock();
+	return found;
+}
+
+static void passed_add(struct file *f)
+{
+	struct b_stat st;
+	if (!shared || !f->path || f->path[0] != '/' || plat_file_stat(f->host_fd, NULL, &st) < 0)
+		return;
+	net_lock();
+	unsigned i = shared->next_passed++ % PASSED;
+	shared->passed[i].dev = st.dev;
+	shared->passed[i].ino = st.ino;
+	strlcpy(shared->passed[i].path, f->path, sizeof(shared->passed[i].path));
+	net_unlock();
+}
+
+static int passed_find(const struct b_stat *st, char *path, size_t n)
+{
+	int found = 0;
+	if (!shared)
+		return 0;
+	net_lock();
+	for (int i = 0; i < PASSED && !found; i++) {
+		if (shared->passed[i].path[0] && shared->passed[i].dev == st->dev &&
+		    shared->passed[i].ino == st->ino) {
+			strlcpy(path, shared->passed[i].path, n);
+			found = 1;
+		}
+	}
+	net_unlock();
+	return found;
+}
+
 /* Replace the guest descriptors of SCM_RIGHTS in ctl by the host handles
  * behind them, holding their files in held (count in *nheld) until the
- * send is over; only host files and sockets travel. A process id in
- * SCM_CREDENTIALS that is the sender's own becomes its host pid. */
+ * send is over; only host files and sockets travel (and of unix sockets
+ * only those with a handle: bound, listening or connected). A process id
+ * in SCM_CREDENTIALS that is the sender's own becomes its host pid. */
 static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld, int max)
 {
 	size_t off = 0;
@@ -849,6 +1630,8 @@ static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld,
 				held[(*nheld)++] = g;
 				if (g->ops == &host_file_ops)
 					passed_add(g);
+				else if (is_unix(g->priv))
+					meta_put(g, g->priv);
 				memcpy(data + i * sizeof(int), &g->host_fd, sizeof(int));
 			}
 		} else if (c.level == SOL_SOCKET_K && c.type == SCM_CREDENTIALS_K && dlen >= sizeof(int)) {
@@ -864,21 +1647,36 @@ static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld,
 	return 0;
 }
 
-/* A received host handle as a guest file: sockets as sockets, anything
- * else as a host file (labelled with the sender's path when bento sent
- * it). */
+/* A received host handle as a guest file: sockets as sockets (a unix
+ * socket with the state it travelled with), anything else as a host file
+ * (labelled with the sender's path when bento sent it). */
 static struct file *wrap_received(int h)
 {
 	struct b_stat st;
 	if (plat_file_stat(h, NULL, &st) < 0)
 		return NULL;
 	if ((st.mode & K_S_IFMT) == K_S_IFSOCK) {
+		struct sock meta;
 		int domain = AF_UNIX_K, type = SOCK_STREAM_K;
 		uint32_t l = sizeof(int);
 		plat_sock_ctl(PLAT_SOCK_GETOPT, h, SOL_SOCKET_K, SO_DOMAIN_K, &domain, &l);
 		l = sizeof(int);
 		plat_sock_ctl(PLAT_SOCK_GETOPT, h, SOL_SOCKET_K, SO_TYPE_K, &type, &l);
-		return sock_wrap(h, domain, type, K_O_RDWR);
+		int known = domain == AF_UNIX_K && meta_find(&st, &meta);
+		struct file *f = sock_wrap(h, domain, known ? meta.type : type, K_O_RDWR);
+		if (f && domain == AF_UNIX_K) {
+			struct sock *s = f->priv;
+			if (known) {
+				int64_t rt = s->rcvtimeo, sn = s->sndtimeo;
+				*s = meta;
+				s->rcvtimeo = rt, s->sndtimeo = sn;
+			} else {
+				s->state = U_CONNECTED;
+				s->self.len = s->peer.len = 2;
+				s->self.sa[0] = s->peer.sa[0] = AF_UNIX_K;
+			}
+		}
+		return f;
 	}
 	char path[256];
 	struct mount *m = NULL;
@@ -944,6 +1742,8 @@ static void rights_from_host(char *ctl, size_t *len, int *mflags, int cloexec)
 				memcpy(data, &pid, sizeof(pid));
 			}
 		}
+		if (failed && off >= *len)
+			break;
 		off += CMSG_ALIGN_K((size_t)c.len);
 	}
 }
@@ -972,28 +1772,54 @@ static int copy_iov(const struct k_msghdr *km, struct plat_iovec **out, size_t *
 	return 0;
 }
 
+/* Where a unix send with an address goes. */
+static int unix_send_target(struct sock *s, int host_fd, const char *a, uint32_t len, struct target *t)
+{
+	if (s->type == SOCK_STREAM_K)
+		return s->state == U_CONNECTED ? -EISCONN : -EOPNOTSUPP;
+	if (s->type == SOCK_SEQPACKET_K) /* the address is ignored */
+		return default_target(s, host_fd, t);
+	struct uaddr ua;
+	char path[UNIX_PATH];
+	struct uname e;
+	int kind = unix_target_of(a, len, &ua, path);
+	if (kind == 1)
+		return default_target(s, host_fd, t);
+	if (kind < 0)
+		return kind;
+	int r = unix_lookup(&ua, path, kind == 2, SOCK_DGRAM_K, &e);
+	if (r < 0)
+		return r;
+	*t = (struct target){ -1, e.id, 1 };
+	return 0;
+}
+
 long sock_sendmsg(int fd, struct k_msghdr *km, int flags)
 {
 	WITH_SOCK(fd, f, s);
-	(void)s;
 	struct plat_iovec *iov = NULL;
 	struct file *held[SCM_MAX_FD];
-	int nheld = 0, dir = -1;
-	char a[ADDR_MAX], h[ADDR_MAX], path[UNIX_PATH], canon[CANON_MAX];
+	int nheld = 0;
+	char a[ADDR_MAX];
 	char *ctl = NULL;
 	size_t total;
+	struct target t;
 	long r = copy_iov(km, &iov, &total);
 	struct plat_msghdr m = { .iov = iov, .iovlen = km->iovlen };
 	if (r == 0 && km->uname && km->namelen) {
-		uint32_t hl = 0;
 		if (km->namelen > ADDR_MAX)
 			r = -EINVAL;
 		else if (copy_in(a, km->uname, km->namelen) < 0)
 			r = -EFAULT;
-		else
-			r = addr_to_host(a, km->namelen, 0, h, &hl, &dir, path, canon);
-		m.name = h;
-		m.namelen = hl;
+		else if (is_unix(s))
+			r = unix_send_target(s, f->host_fd, a, km->namelen, &t);
+		else {
+			m.name = a;
+			m.namelen = km->namelen;
+			r = default_target(s, f->host_fd, &t);
+		}
+	} else if (r == 0) {
+		r = default_target(s, f->host_fd, &t);
 	}
 	if (r == 0 && km->ucontrol && km->controllen) {
 		if (km->controllen > CONTROL_MAX)
@@ -1008,11 +1834,9 @@ long sock_sendmsg(int fd, struct k_msghdr *km, int flags)
 		m.controllen = km->controllen;
 	}
 	if (r == 0)
-		r = do_send(f, &m, dir, flags, total);
+		r = do_send(f, &t, &m, flags, total);
 	for (int i = 0; i < nheld; i++)
 		file_put(held[i]);
-	if (dir >= 0)
-		plat_file_close(dir);
 	kfree(ctl);
 	kfree(iov);
 	io_done(f);
@@ -1023,14 +1847,18 @@ long sock_sendmsg(int fd, struct k_msghdr *km, int flags)
 long sock_recvmsg(int fd, struct k_msghdr *km, int flags)
 {
 	WITH_SOCK(fd, f, s);
-	(void)s;
 	struct plat_iovec *iov = NULL;
 	char a[ADDR_MAX];
+	struct uaddr from;
 	char *ctl = NULL;
 	size_t total;
 	long r = copy_iov(km, &iov, &total);
 	struct plat_msghdr m = { .iov = iov, .iovlen = km->iovlen };
-	if (km->uname) {
+	if (r == 0 && is_unix(s) && s->state == U_LISTEN)
+		r = -EINVAL;
+	else if (r == 0 && is_unix(s) && s->type == SOCK_SEQPACKET_K && s->state != U_CONNECTED)
+		r = -ENOTCONN;
+	if (km->uname && !is_unix(s)) {
 		m.name = a;
 		m.namelen = sizeof(a);
 	}
@@ -1042,7 +1870,7 @@ long sock_recvmsg(int fd, struct k_msghdr *km, int flags)
 		m.controllen = clen;
 	}
 	if (r == 0)
-		r = do_recv(f, &m, flags & ~MSG_CMSG_CLOEXEC_K, total);
+		r = do_recv(f, recv_handle(f, s), &m, flags & ~MSG_CMSG_CLOEXEC_K, total, &from);
 	if (r >= 0) {
 		km->flags = m.flags;
 		km->controllen = 0;
@@ -1054,9 +1882,10 @@ long sock_recvmsg(int fd, struct k_msghdr *km, int flags)
 			km->controllen = got;
 		}
 		if (km->uname) {
-			uint32_t len = addr_to_guest(a, m.namelen, NULL);
+			const char *src = is_unix(s) ? from.sa : a;
+			uint32_t len = is_unix(s) ? from.len : (m.namelen < sizeof(a) ? m.namelen : sizeof(a));
 			uint32_t cap = km->namelen < len ? km->namelen : len;
-			if (cap && copy_out(km->uname, a, cap) < 0)
+			if (cap && copy_out(km->uname, src, cap) < 0)
 				r = -EFAULT;
 			km->namelen = len;
 		}

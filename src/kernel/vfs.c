@@ -311,8 +311,12 @@ int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n)
 		flags |= VFS_FOLLOW;
 	if ((r = path_append(out, n, kpath)) < 0)
 		return r;
-	if ((r = resolve_abs(out, n, flags, root_len)) < 0)
+	if (flags & VFS_LEXICAL) {
+		if (find_dotdot(out) >= 0 || (pl && kpath[pl - 1] == '/') || scoped)
+			return -EAGAIN;
+	} else if ((r = resolve_abs(out, n, flags, root_len)) < 0) {
 		return r;
+	}
 	if (!out[0])
 		strlcpy(out, "/", n);
 	if (vfs_is_hidden(out))

@@ -62,14 +62,20 @@ int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
 		return -EINVAL;
 	if ((flags & K_O_TMPFILE) == K_O_TMPFILE && (flags & K_O_ACCMODE) == K_O_RDONLY)
 		return -EINVAL;
-	int r = lookup_ex(dirfd, path, resolve_flags(resolve, flags), &t);
-	if (r < 0)
-		return r;
 	if ((flags & K_O_CREAT) && !(flags & K_O_TMPFILE & ~K_O_DIRECTORY))
 		mode &= ~kproc->umask;
-	if (!t.m->ops->open)
-		return -ENOENT;
-	r = t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f);
+	/* First in one step; only a link in the way needs the full walk. */
+	int r = resolve ? -EAGAIN : lookup_ex(dirfd, path, VFS_LEXICAL, &t);
+	if (r == 0)
+		r = t.m->ops->open ? t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f) : -ENOENT;
+	if (r == -EAGAIN || r == -ELOOP) {
+		r = lookup_ex(dirfd, path, resolve_flags(resolve, flags), &t);
+		if (r < 0)
+			return r;
+		if (!t.m->ops->open)
+			return -ENOENT;
+		r = t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f);
+	}
 	if (r < 0)
 		return r;
 	f->mnt = t.m;
@@ -100,7 +106,18 @@ int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st)
 	if (!path[0] && (flags & K_AT_EMPTY_PATH))
 		return file_stat(dirfd, st);
 	struct target t;
-	int r = lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t);
+	int follow = !(flags & K_AT_SYMLINK_NOFOLLOW);
+	int r = lookup_ex(dirfd, path, VFS_LEXICAL, &t);
+	if (r == 0) {
+		r = stat_target(&t, st);
+		if (r == 0 && follow && (st->mode & K_S_IFMT) == K_S_IFLNK)
+			r = -ELOOP;
+		if (r != -ELOOP)
+			return r;
+	} else if (r != -EAGAIN) {
+		return r;
+	}
+	r = lookup(dirfd, path, follow, &t);
 	if (r < 0)
 		return r;
 	return stat_target(&t, st);

@@ -122,6 +122,14 @@ void alloc_fork_unlock(void)
 	spin_unlock(&kheap.lock);
 }
 
+void *heap_zalloc(struct heap *h, size_t n)
+{
+	void *p = heap_alloc(h, n);
+	if (p && n + HDR <= ((size_t)1 << MAX_SHIFT))
+		memset(p, 0, n);
+	return p;
+}
+
 void *kmalloc(size_t n)
 {
 	return heap_alloc(&kheap, n);
@@ -134,10 +142,7 @@ void kfree(void *p)
 
 void *kzalloc(size_t n)
 {
-	void *p = kmalloc(n);
-	if (p)
-		memset(p, 0, n);
-	return p;
+	return heap_zalloc(&kheap, n);
 }
 
 void *krealloc(void *p, size_t n)

@@ -25,6 +25,10 @@ void heap_init(struct heap *h, const struct alloc_pages *src);
 /* Return NULL when memory is exhausted; never abort. */
 void *heap_alloc(struct heap *h, size_t n);
 void heap_free(struct heap *h, void *p);
+/* heap_alloc, zeroed. Large blocks come zeroed from the page source
+ * already, so only small ones are cleared (touching fresh pages of a big
+ * table costs page faults for nothing). */
+void *heap_zalloc(struct heap *h, size_t n);
 
 /* Hold the default heap's lock across a fork, so that the child never
  * starts with it held by a thread that does not exist there. */

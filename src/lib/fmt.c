@@ -58,11 +58,19 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		char pad = ' ';
 		for (fmt++; *fmt == '-' || *fmt == '0'; fmt++)
 			*fmt == '-' ? (left = 1) : (pad = '0');
+		if (*fmt == '*') {
+			width = va_arg(ap, int);
+			fmt++;
+		}
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			width = width * 10 + (*fmt - '0');
-		if (*fmt == '.')
+		if (*fmt == '.' && fmt[1] == '*') {
+			prec = va_arg(ap, int);
+			fmt += 2;
+		} else if (*fmt == '.') {
 			for (prec = 0, fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
 				prec = prec * 10 + (*fmt - '0');
+		}
 		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
 			lng = 1;
 		char tmp[24];

@@ -1,6 +1,6 @@
 /* fmt.h — freestanding formatted output into buffers.
  * Supports %d %i %u %x %X %o %s %c %p %% with l/ll/z length, width, '-' and
- * '0' flags, and precision for %s. */
+ * '0' flags, and precision for %s; width and precision may be '*'. */
 #ifndef LIB_FMT_H
 #define LIB_FMT_H
 #include <stdarg.h>

@@ -105,6 +105,8 @@ static int deliver_one(struct cpu_regs *r, int sig, const struct b_siginfo *info
 	if (act.handler == 1)
 		return 0;
 	if (act.handler == 0) {
+		if (default_is_stop(sig))
+			proc_stop_self(sig);
 		if (default_is_ignore(sig) || default_is_stop(sig))
 			return 0;
 		exit_by_signal(sig);

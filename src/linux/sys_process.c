@@ -24,7 +24,7 @@ long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, u
 		klog("bento: clone flags 0x%lx are not supported", flags & ~supported);
 		return -EINVAL;
 	}
-	long pid = proc_fork(!!(flags & CLONE_VFORK));
+	long pid = proc_fork(!!(flags & CLONE_VFORK), cur_regs()->rsp);
 	if (pid < 0)
 		return pid;
 	if (pid > 0) {
@@ -90,7 +90,7 @@ SYSCALL(waitid)
 	case 2: pid = id > 0 ? -id : 0; break;         /* P_PGID */
 	default: return -EINVAL;
 	}
-	int r = proc_wait(pid, options & (1 | 0x1000000), &status, NULL);
+	int r = proc_wait(pid, options & (1 | 2 | 8 | 0x1000000), &status, NULL);
 	if (r < 0)
 		return r;
 	if (a2) {
@@ -99,9 +99,17 @@ SYSCALL(waitid)
 		if (r > 0) {
 			int sig = status & 0x7f;
 			si.si_signo = 17;
-			si.si_code = sig ? ((status & 0x80) ? 3 : 2) : 1;
 			si.u.chld.pid = r;
-			si.u.chld.status = sig ? sig : (status >> 8) & 0xff;
+			if (status == 0xffff) { /* continued */
+				si.si_code = 6;
+				si.u.chld.status = 18;
+			} else if (sig == 0x7f) { /* stopped */
+				si.si_code = 5;
+				si.u.chld.status = (status >> 8) & 0xff;
+			} else {
+				si.si_code = sig ? ((status & 0x80) ? 3 : 2) : 1;
+				si.u.chld.status = sig ? sig : (status >> 8) & 0xff;
+			}
 		}
 		if (copy_out((void *)a2, &si, sizeof(si)) < 0)
 			return -EFAULT;
@@ -206,6 +214,7 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 	thread_set_tls(0);
 	const char *base = strrchr(canon, '/');
 	proc_set_name(base ? base + 1 : canon);
+	proc_note_exec();
 	proc_vfork_release();
 	return 0;
 }

@@ -3,6 +3,18 @@
 
 #define BIT(sig) (1ULL << ((sig) - 1))
 
+/* Tell the process table which signals have handlers (for signals to
+ * the sandbox's init). */
+static void note_caught(void)
+{
+	uint64_t caught = 0;
+	struct k_sigaction a;
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig_action(sig, NULL, &a) == 0 && a.handler > 1)
+			caught |= 1ULL << (sig - 1);
+	proc_note_caught(caught);
+}
+
 SYSCALL(rt_sigaction)
 {
 	struct l_sigaction la;
@@ -15,8 +27,12 @@ SYSCALL(rt_sigaction)
 		ka = (struct k_sigaction){ la.handler, la.flags, la.restorer, la.mask };
 	}
 	int r = sig_action((int)a0, a1 ? &ka : NULL, &old);
-	if (r == 0 && a1 && a0 == 17) /* SIGCHLD ignored or SA_NOCLDWAIT: auto-reap */
+	if (r == 0 && a1 && a0 == 17) { /* SIGCHLD ignored or SA_NOCLDWAIT: auto-reap */
 		proc_set_nocldwait(ka.handler == 1 ? 1 : (ka.flags & 2) ? 2 : 0);
+		proc_note_sigchld_flags(ka.flags & 1 /* SA_NOCLDSTOP */);
+	}
+	if (r == 0 && a1)
+		note_caught();
 	if (r == 0 && a2) {
 		la = (struct l_sigaction){ old.handler, old.flags, old.restorer, old.mask };
 		if (copy_out((void *)a2, &la, sizeof(la)) < 0)

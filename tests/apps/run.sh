@@ -166,6 +166,8 @@ expect() {
 
 # ---- busybox (static) -------------------------------------------------
 case_busybox_echo() { same -- $BB echo hello from busybox; }
+# A program named without a slash is found through the guest's PATH.
+case_path_lookup() { same -- sh -c 'echo found through PATH; ls / >/dev/null; echo $?'; }
 case_busybox_sh_builtins() {
 	same -- $BB sh -c 'echo a; echo b; x=6; echo $((x * 7)); for i in 1 2 3; do printf "%s-" $i; done; echo;
 		test -f /etc/passwd && echo passwd-exists; cd /usr && pwd; read -r l </etc/passwd; echo "${l%%:*}";
@@ -318,6 +320,8 @@ if __name__ == "__main__":
 }
 case_proc_sh_pipeline_status() { same -- $BB sh -c 'yes | head -c 100000 | wc -c; false | true; echo "last $?"; ! true; echo "neg $?"'; }
 case_proc_bash_jobs() { same -- /bin/bash -c 'sleep 0.2 & sleep 0.1 & wait; echo "waited $?"; (exit 4) & wait $!; echo "job $?"'; }
+# (Never pkill by name here: natively that would reach the host's processes.)
+case_proc_busybox_pgrep() { same -- $BB sh -c 'sleep 5 & p=$!; pgrep -x sleep | grep -qx "$p" && echo "pgrep finds it"; pgrep -f "sleep 5" | grep -qx "$p" && echo "pgrep -f finds it"; kill $p; wait $p; echo "status $?"'; }
 case_proc_xargs_find() { same -- /bin/sh -c 'find . -name "*.txt" | sort | xargs -n 2 echo'; }
 
 # busybox ps in the sandbox lists only the sandbox's own processes: pid 1
@@ -404,7 +408,7 @@ int main(int argc, char **argv)
 C
 }
 case_proc_make_j2_project() {
-	local d reason= pb pn
+	local d pb pn reason=
 	d=$(new_dir "$CASE")
 	pb=$(mktemp -d /tmp/bento-apps-proj-XXXXXX)
 	pn=$(mktemp -d /tmp/bento-apps-projn-XXXXXX)

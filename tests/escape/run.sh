@@ -52,9 +52,10 @@ cleanup() {
 	for p in "${PIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
-	# Background bento runs of ours that a failure left behind.
+	# Background bento runs of ours that a failure left behind: timeout
+	# passes SIGTERM on to bento, which ends its sandbox.
 	for p in $(jobs -p); do
-		kill -KILL "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
 	[ -n "$T" ] && rm -rf "$T"

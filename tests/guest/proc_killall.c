@@ -113,7 +113,7 @@ static int body(void)
 		_exit(0);
 	}
 	waitpid(c, &st, 0);
-	for (int i = 0; i < 100 && !usr2_hits; i++)
+	for (int i = 0; i < 600 && !usr2_hits; i++)
 		ms_sleep(5);
 	printf("pid 1 survived; SIGUSR2 handler ran: %s\n", YN(usr2_hits));
 	printf("child: %s\n", wstr(st));

@@ -88,8 +88,9 @@ static void epipe_case(int mode)
 int main(void)
 {
 	// EOF only after every writer has closed.
-	int p[2];
+	int p[2], go[2];
 	pipe(p);
+	pipe(go);
 	pid_t w1 = fork();
 	if (w1 == 0) {
 		close(p[0]);
@@ -99,7 +100,8 @@ int main(void)
 	pid_t w2 = fork();
 	if (w2 == 0) {
 		close(p[0]);
-		ms_sleep(100);
+		char ch;
+		read(go[0], &ch, 1); // writes only when told
 		write(p[1], "two", 3);
 		_exit(0);
 	}
@@ -110,6 +112,9 @@ int main(void)
 	ssize_t n = read(p[0], buf, sizeof buf);
 	printf("first writer done: read %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);
 	close(p[1]);
+	write(go[1], "g", 1);
+	close(go[0]);
+	close(go[1]);
 	fcntl(p[0], F_SETFL, 0);
 	n = read(p[0], buf, sizeof buf);
 	printf("second writer: read %zd '%.*s'\n", n, (int)(n > 0 ? n : 0), buf);

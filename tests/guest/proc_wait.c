@@ -157,7 +157,8 @@ int main(void)
 
 	// A zombie: it exited, kill(pid, 0) still finds it, until it is reaped.
 	c = spawn_exit(5);
-	ms_sleep(100);
+	siginfo_t si;
+	waitid(P_PID, c, &si, WEXITED | WNOWAIT); // a zombie from here on
 	say("kill(zombie, 0)", kill(c, 0));
 	say("kill(zombie, SIGKILL)", kill(c, SIGKILL));
 	report("zombie reaped", c);

@@ -1,7 +1,8 @@
 /* test_socket.c — sockets (src/kernel/socket.c) over the mock's host
- * AF_UNIX sockets: pairs, non-blocking reads, datagram boundaries,
- * SCM_RIGHTS in both directions, AF_UNIX path names in host mounts (bind,
- * connect, accept, addresses shown as guest paths) and the refusals. */
+ * socket pairs: pairs, non-blocking reads, datagram boundaries, SCM_RIGHTS
+ * in both directions, AF_UNIX names (path names in host mounts, abstract
+ * names, autobind; stream, seqpacket, datagram; addresses as the guest
+ * gave them), a listener travelling with SCM_RIGHTS, and the refusals. */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -195,6 +196,109 @@ static void test_path_names(void **state)
 	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/sock", 0));
 }
 
+static void test_abstract_and_datagrams(void **state)
+{
+	(void)state;
+	struct sun ab = { AF_UNIX_T, { 0 } }, got;
+	memcpy(ab.path, "\0bento-test", 11);
+	uint32_t ablen = 2 + 11, len;
+	int srv = sock_create(AF_UNIX_T, 5 /* SEQPACKET */, 0);
+	assert_ok(sock_bind(srv, &ab, ablen));
+	int again = sock_create(AF_UNIX_T, 5, 0);
+	assert_err(sock_bind(again, &ab, ablen), EADDRINUSE);
+	int cl = sock_create(AF_UNIX_T, 5, 0);
+	assert_err(sock_connect(cl, &ab, ablen), ECONNREFUSED); /* not listening */
+	assert_err(sock_listen(again, 1), EINVAL);                /* unbound */
+	assert_ok(sock_listen(srv, 1));
+	int st = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_err(sock_connect(st, &ab, ablen), EPROTOTYPE);
+	/* autobind, then connect: the server sees the client's name */
+	struct sun unnamed = { AF_UNIX_T, { 0 } };
+	assert_ok(sock_bind(cl, &unnamed, 2));
+	len = sizeof(got);
+	assert_ok(sock_getname(cl, 0, &got, &len));
+	assert_int_equal(len, 8);
+	assert_int_equal(got.path[0], 0);
+	assert_ok(sock_connect(cl, &ab, ablen));
+	struct sun peer;
+	uint32_t plen = sizeof(peer);
+	int acc = sock_accept(srv, &peer, &plen, 0);
+	assert_true(acc >= 0);
+	assert_int_equal(plen, 8);
+	assert_memory_equal(peer.path, got.path, 6);
+	assert_int_equal(file_write(cl, "ab", 2), 2);
+	assert_int_equal(file_write(cl, "cde", 3), 3);
+	char buf[8];
+	assert_int_equal(file_read(acc, buf, sizeof(buf)), 2);
+	assert_int_equal(file_read(acc, buf, sizeof(buf)), 3);
+	/* the name is free again once its socket is closed */
+	assert_ok(fd_close(srv));
+	assert_ok(sock_bind(again, &ab, ablen));
+
+	/* named datagrams both ways */
+	struct sun ds = sun_of("/h/dgram-s"), dc = sun_of("/h/dgram-c"), from;
+	int s1 = sock_create(AF_UNIX_T, SOCK_DGRAM_T, 0), s2 = sock_create(AF_UNIX_T, SOCK_DGRAM_T, 0);
+	assert_ok(sock_bind(s1, &ds, sizeof(ds)));
+	assert_ok(sock_bind(s2, &dc, sizeof(dc)));
+	struct k_iovec iov = { "hello", 5 };
+	struct k_msghdr m = { .uname = &ds, .namelen = sizeof(ds), .iov = &iov, .iovlen = 1 };
+	assert_int_equal(sock_sendmsg(s2, &m, 0), 5);
+	memset(buf, 0, sizeof(buf));
+	struct k_iovec riov = { buf, sizeof(buf) };
+	struct k_msghdr rm = { .uname = &from, .namelen = sizeof(from), .iov = &riov, .iovlen = 1 };
+	assert_int_equal(sock_recvmsg(s1, &rm, 0), 5);
+	assert_string_equal(buf, "hello");
+	assert_string_equal(from.path, "/h/dgram-c");
+	/* a short buffer: truncated, MSG_TRUNC */
+	assert_int_equal(sock_sendmsg(s2, &m, 0), 5);
+	riov.len = 2;
+	rm.namelen = sizeof(from);
+	assert_int_equal(sock_recvmsg(s1, &rm, 0), 2);
+	assert_true(rm.flags & 0x20);
+	/* connected datagrams and getpeername */
+	assert_ok(sock_connect(s1, &dc, sizeof(dc)));
+	assert_int_equal(file_write(s1, "re", 2), 2);
+	assert_int_equal(file_read(s2, buf, sizeof(buf)), 2);
+	len = sizeof(got);
+	assert_ok(sock_getname(s1, 1, &got, &len));
+	assert_string_equal(got.path, "/h/dgram-c");
+	int s3 = sock_create(AF_UNIX_T, SOCK_DGRAM_T | SOCK_NONBLOCK_T, 0);
+	assert_err(file_write(s3, "x", 1), ENOTCONN);
+	assert_err(file_read(s3, buf, 1), EAGAIN);
+	/* a closed receiver refuses */
+	assert_ok(fd_close(s2));
+	assert_err(file_write(s1, "x", 1), ECONNREFUSED);
+	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/dgram-s", 0));
+	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/dgram-c", 0));
+}
+
+/* A listening socket travels with its state: the receiver accepts. */
+static void test_listener_travels(void **state)
+{
+	(void)state;
+	int sv[2];
+	struct sun a = sun_of("/h/travel");
+	int srv = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_ok(sock_bind(srv, &a, sizeof(a)));
+	assert_ok(sock_listen(srv, 1));
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_STREAM_T, 0, sv));
+	assert_int_equal(send_fd(sv[0], srv), 1);
+	int srv2 = recv_fd(sv[1]);
+	assert_true(srv2 >= 0);
+	int cl = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_ok(sock_connect(cl, &a, sizeof(a)));
+	int acc = sock_accept(srv2, NULL, NULL, 0);
+	assert_true(acc >= 0);
+	int v = 0;
+	uint32_t len = sizeof(v);
+	assert_ok(sock_getsockopt(srv2, 1, 30 /* SO_ACCEPTCONN */, &v, &len));
+	assert_int_equal(v, 1);
+	/* an unbound socket has no host handle to send */
+	int fresh = sock_create(AF_UNIX_T, SOCK_STREAM_T, 0);
+	assert_err(send_fd(sv[0], fresh), EOPNOTSUPP);
+	assert_ok(vfs_unlinkat(K_AT_FDCWD, "/h/travel", 0));
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -203,6 +307,7 @@ static void test_refusals(void **state)
 	assert_err(sock_create(AF_UNIX_T, SOCK_STREAM_T | 0x100, 0), EINVAL);
 	int sv[2];
 	assert_err(sock_pair(2, SOCK_STREAM_T, 0, sv), EAFNOSUPPORT);
+	assert_err(sock_create(AF_UNIX_T, 3 /* SOCK_RAW */, 0), ESOCKTNOSUPPORT);
 	int fd = vfs_openat(K_AT_FDCWD, "/h/file.txt", K_O_RDONLY, 0);
 	assert_err(sock_listen(fd, 1), ENOTSOCK);
 	assert_err(sock_listen(12345, 1), EBADF);
@@ -221,6 +326,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_dgram_boundaries, teardown),
 		cmocka_unit_test_teardown(test_rights, teardown),
 		cmocka_unit_test_teardown(test_path_names, teardown),
+		cmocka_unit_test_teardown(test_abstract_and_datagrams, teardown),
+		cmocka_unit_test_teardown(test_listener_travels, teardown),
 		cmocka_unit_test_teardown(test_refusals, teardown),
 	};
 	return cmocka_run_group_tests_name("socket", tests, group_setup, NULL);

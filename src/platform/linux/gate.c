@@ -201,13 +201,12 @@ static const int plain_allowed[] = {
 	__NR_symlinkat, __NR_readlinkat, __NR_ppoll,
 	__NR_getrandom, __NR_memfd_create, __NR_openat2, __NR_kill, __NR_waitid,
 	__NR_flock, __NR_restart_syscall, /* the kernel resumes an interrupted wait */
-	/* sockets (net.c): on handles from socket/socketpair/accept4 */
+	/* sockets (net.c): on handles from socket/socketpair/accept4; bind,
+	 * connect and sends with an address reach a host name only from an
+	 * inet socket, which the network namespace confines */
 	__NR_bind, __NR_connect, __NR_listen, __NR_accept4, __NR_sendmsg,
 	__NR_recvmsg, __NR_shutdown, __NR_getsockopt, __NR_getsockname,
 	__NR_getpeername,
-	/* AF_UNIX path names relative to a directory handle (net.c); each
-	 * host thread has its own working directory (no CLONE_FS) */
-	__NR_fchdir,
 };
 
 const uint32_t allowed_ioctls[] = {
@@ -217,7 +216,7 @@ const uint32_t allowed_ioctls[] = {
 };
 const int n_allowed_ioctls = sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]);
 
-#define THREAD_CLONE_FLAGS 0x250d00U /* see plat_thread_spawn (no CLONE_FS) */
+#define THREAD_CLONE_FLAGS 0x250f00U /* see plat_thread_spawn */
 
 /* An allowed call whose argument i (low word) must satisfy a check. The
  * caller emits the check; this emits the number test that skips it. */
@@ -226,36 +225,60 @@ static void checked_call(struct filter *f, int nr, int check_len)
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, (uint8_t)check_len);
 }
 
-/* socket, socketpair, setsockopt: what plat_socket, plat_socketpair and
- * plat_sock_ctl allow (net.c). Each block ends in ALLOW or KILL, so the
- * number test skips exactly the block. */
+/* socket, socketpair, setsockopt, mknodat: what plat_socket,
+ * plat_socketpair, plat_sock_ctl and plat_file_change allow (net.c,
+ * host.c). Each block ends in ALLOW or KILL, so the number test skips
+ * exactly the block. */
 static void emit_socket_checks(struct filter *f)
 {
 	static const uint32_t protocols[] = { 0, 1, 6, 17, 58 };
-	for (int pair = 0; pair < 2; pair++) {
-		int at = f->n;
-		checked_call(f, pair ? __NR_socketpair : __NR_socket, 0);
-		LD(ARG_LO(0)); /* domain: AF_UNIX; AF_INET, AF_INET6 with a network */
-		if (!pair && host_net_inet) {
-			emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2, 2, 0);
-			emit(f, BPF_JMP | BPF_JEQ | BPF_K, 10, 1, 0);
-		}
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, TO_KILL);
-		LD(ARG_LO(1)); /* type without SOCK_NONBLOCK/SOCK_CLOEXEC */
+	/* socket: AF_INET or AF_INET6, and only with a network; never
+	 * AF_UNIX (an unconnected one could connect to any host socket by
+	 * path). SOCK_STREAM or SOCK_DGRAM, plus NONBLOCK/CLOEXEC. */
+	int at = f->n;
+	checked_call(f, __NR_socket, 0);
+	if (host_net_inet) {
+		LD(ARG_LO(0));
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0);
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 10, 0, TO_KILL);
+		LD(ARG_LO(1));
 		emit(f, BPF_JMP | BPF_JSET | BPF_K, ~(0xfU | 04000U | 02000000U), TO_KILL, 0);
 		emit(f, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0);
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 2, 0);
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2 /* DGRAM */, 1, 0);
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 5 /* SEQPACKET */, 0, TO_KILL);
-		LD(ARG_LO(2)); /* protocol */
-		int np = pair ? 2 : (int)(sizeof(protocols) / sizeof(protocols[0]));
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 1, 0);
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2 /* DGRAM */, 0, TO_KILL);
+		LD(ARG_LO(2));
+		int np = (int)(sizeof(protocols) / sizeof(protocols[0]));
 		for (int i = 0; i < np; i++)
 			emit(f, BPF_JMP | BPF_JEQ | BPF_K, protocols[i], TO_ALLOW, i == np - 1 ? TO_KILL : 0);
-		f->insn[at].jf = (uint8_t)(f->n - at - 1);
+	} else {
+		emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 	}
+	f->insn[at].jf = (uint8_t)(f->n - at - 1);
+	/* socketpair: AF_UNIX SOCK_STREAM or SOCK_SEQPACKET, protocol 0 (a
+	 * datagram pair could send to any host socket by path). */
+	at = f->n;
+	checked_call(f, __NR_socketpair, 0);
+	LD(ARG_LO(0));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, TO_KILL);
+	LD(ARG_LO(1));
+	emit(f, BPF_JMP | BPF_JSET | BPF_K, ~(0xfU | 04000U | 02000000U), TO_KILL, 0);
+	emit(f, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 1, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 5 /* SEQPACKET */, 0, TO_KILL);
+	LD(ARG_LO(2));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_KILL);
+	f->insn[at].jf = (uint8_t)(f->n - at - 1);
+	/* mknodat: socket files only (S_IFSOCK); Landlock allows them in rw
+	 * mounts only (MAKE_SOCK). */
+	at = f->n;
+	checked_call(f, __NR_mknodat, 0);
+	LD(ARG_LO(2));
+	emit(f, BPF_ALU | BPF_AND | BPF_K, 0170000, 0, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0140000, TO_ALLOW, TO_KILL);
+	f->insn[at].jf = (uint8_t)(f->n - at - 1);
 	/* setsockopt: no BPF filters (SO_ATTACH_FILTER 26, SO_ATTACH_BPF 50,
 	 * SO_ATTACH_REUSEPORT_CBPF/EBPF 51/52), SO_BINDTODEVICE 25, TCP_ULP 31. */
-	int at = f->n;
+	at = f->n;
 	checked_call(f, __NR_setsockopt, 0);
 	LD(ARG_LO(1));
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* SOL_SOCKET */, 0, 6);
@@ -368,5 +391,5 @@ int gate_install(void)
 /* Number of host system calls on the allow-list (for docs and tests). */
 int gate_allowed_count(void)
 {
-	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 10; /* + ioctl clone futex fcntl utimensat tgkill arch_prctl socket socketpair setsockopt */
+	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 11; /* + ioctl clone futex fcntl utimensat tgkill arch_prctl socket socketpair setsockopt mknodat */
 }

@@ -199,6 +199,7 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 	s.host_auxv = (const uint64_t *)(e + 1);
 	if ((r = vfs_mount_tmpfs("/")) < 0)
 		die("cannot create the root", r);
+	sock_net_init(K_NET_NONE); /* --net may widen it */
 	int first = parse(argc, argv, &s);
 	vfs_mount_devfs("/dev");
 	vfs_mount_procfs("/proc");

@@ -1,8 +1,11 @@
-/* net.c — host sockets (platform.h, "Sockets"). Sockets are passed
- * through to the host, which confines them: a private network namespace
- * (--net loopback), Landlock's scopes, and the seccomp gate, which checks
- * the domain, type and protocol of socket(2) and socketpair(2) and the
- * options of setsockopt(2) as these functions do. */
+/* net.c — host sockets (platform.h, "Sockets"). Inet sockets are passed
+ * through to the host, which confines them (a private network namespace
+ * for --net loopback, nothing at all for --net none). AF_UNIX exists on
+ * the host only as connected stream/seqpacket pairs, which cannot reach
+ * any other socket: the guest's AF_UNIX names are bento's (socket.c). The
+ * seccomp gate checks the same domains, types and protocols for socket(2)
+ * and socketpair(2) and the same options of setsockopt(2) as these
+ * functions, so a forged call gets no further. */
 #include "platform/linux/host.h"
 #include <bento/errno.h>
 #include "lib/string.h"
@@ -16,82 +19,43 @@
  * before the gate is built (gate.c allows the same domains). */
 int host_net_inet;
 
-static int domain_ok(int domain)
+int plat_socket(int domain, int type, int protocol)
 {
-	return domain == 1 || ((domain == 2 || domain == 10) && host_net_inet);
-}
-
-static int check_type(int domain, int type, int protocol)
-{
-	int base = type & 0xf;
-	if (type & ~(0xf | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H))
-		return -EINVAL;
-	if (base == 3 || base == 10) /* SOCK_RAW, SOCK_PACKET: no raw access */
-		return domain == 1 ? -ESOCKTNOSUPPORT : -EPERM;
-	if (base != 1 && base != 2 && base != 5)
+	if ((domain != 2 && domain != 10) || !host_net_inet)
+		return -EAFNOSUPPORT;
+	if (type == 3 || type == 10) /* SOCK_RAW, SOCK_PACKET */
+		return -EPERM;
+	if (type != 1 && type != 2)
 		return -ESOCKTNOSUPPORT;
 	if (protocol != 0 && protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58)
 		return -EPROTONOSUPPORT;
-	if (domain == 1 && protocol > 1)
-		return -EPROTONOSUPPORT;
-	return base;
-}
-
-int plat_socket(int domain, int type, int protocol)
-{
-	if (!domain_ok(domain))
-		return -EAFNOSUPPORT;
-	int base = check_type(domain, type, protocol);
-	if (base < 0)
-		return base;
-	return (int)HOST3(__NR_socket, domain, base | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H, protocol);
+	return (int)HOST3(__NR_socket, domain, type | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H, protocol);
 }
 
 int plat_socketpair(int domain, int type, int protocol, int sv[2])
 {
 	if (domain != 1)
-		return domain_ok(domain) ? -EOPNOTSUPP : -EAFNOSUPPORT;
-	int base = check_type(domain, type, protocol);
-	if (base < 0)
-		return base;
-	return (int)HOST4(__NR_socketpair, 1, base | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H, protocol, sv);
+		return -EAFNOSUPPORT;
+	if (type != 1 && type != 5)
+		return -ESOCKTNOSUPPORT;
+	if (protocol != 0)
+		return -EPROTONOSUPPORT;
+	return (int)HOST4(__NR_socketpair, 1, type | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H, 0, sv);
 }
 
-/* An AF_UNIX path name must be one component inside dir, and dir is
- * needed exactly for path names. Then the calling thread's working
- * directory moves to dir (threads are created without CLONE_FS, so no
- * other thread's relative names are affected). */
-static int prepare_addr(int dir, const void *addr, uint32_t len)
+static int unix_address(const void *addr, uint32_t len)
 {
-	if (!addr)
-		return dir < 0 ? 0 : -EINVAL;
-	if (len < 2 || len > 128)
-		return -EINVAL;
-	const unsigned char *a = addr;
-	int pathname = a[0] == 1 && a[1] == 0 && len > 2 && a[2] != 0;
-	if (!pathname)
-		return dir < 0 ? 0 : -EINVAL;
-	if (dir < 0)
-		return -EINVAL;
-	const char *name = (const char *)a + 2;
-	size_t n = strnlen(name, len - 2);
-	if (n >= 108)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (name[i] == '/')
-			return -EINVAL;
-	if ((n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.'))
-		return -EINVAL;
-	return (int)HOST1(__NR_fchdir, dir);
+	uint16_t family;
+	if (!addr || len < 2)
+		return 0;
+	memcpy(&family, addr, 2);
+	return family == 1;
 }
 
-int plat_sock_addr(int op, int fd, int dir, const void *addr, uint32_t len)
+int plat_sock_addr(int op, int fd, const void *addr, uint32_t len)
 {
-	if (!addr)
+	if (!addr || len < 2 || len > 128 || unix_address(addr, len))
 		return -EINVAL;
-	int r = prepare_addr(dir, addr, len);
-	if (r < 0)
-		return r;
 	if (op == PLAT_SOCK_BIND)
 		return (int)HOST3(__NR_bind, fd, addr, len);
 	if (op == PLAT_SOCK_CONNECT)
@@ -104,17 +68,16 @@ int plat_sock_accept(int fd, void *addr, uint32_t *len)
 	return (int)HOST4(__NR_accept4, fd, addr, len, SOCK_NONBLOCK_H | SOCK_CLOEXEC_H);
 }
 
-long plat_sock_msg(int op, int fd, int dir, struct plat_msghdr *msg, int flags)
+long plat_sock_msg(int op, int fd, struct plat_msghdr *msg, int flags)
 {
 	_Static_assert(sizeof(struct plat_msghdr) == 56, "msghdr layout");
 	_Static_assert(sizeof(struct plat_iovec) == 16, "iovec layout");
 	if (op == PLAT_SOCK_SEND) {
-		int r = prepare_addr(dir, msg->namelen ? msg->name : NULL, msg->namelen);
-		if (r < 0)
-			return r;
+		if (msg->name && unix_address(msg->name, msg->namelen))
+			return -EINVAL;
 		return HOST3(__NR_sendmsg, fd, msg, flags | MSG_NOSIGNAL_H);
 	}
-	if (op == PLAT_SOCK_RECV && dir < 0)
+	if (op == PLAT_SOCK_RECV)
 		return HOST3(__NR_recvmsg, fd, msg, flags | MSG_CMSG_CLOEXEC_H);
 	return -EINVAL;
 }

@@ -114,10 +114,8 @@ long plat_thread_spawn(void (*fn)(void *), void *arg, void *kernel_thread)
 	sp[0] = (uint64_t)thread_start;
 	sp[1] = (uint64_t)a;
 	cpu->clear_tid = -1;
-	/* No CLONE_FS: each host thread keeps its own working directory, which
-	 * AF_UNIX path names use (net.c); bento itself never uses it. */
-	unsigned long flags = 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000 |
-			      0x200000 /* VM FILES SIGHAND THREAD SYSVSEM CHILD_CLEARTID */;
+	unsigned long flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 |
+			      0x200000 /* VM FS FILES SIGHAND THREAD SYSVSEM CHILD_CLEARTID */;
 	long tid = host_clone_thread(flags, sp, &cpu->clear_tid);
 	if (tid < 0)
 		plat_mem_unmap((uintptr_t)cpu->stack_base, cpu->stack_size);
