@@ -484,6 +484,9 @@ int policy_finish(struct policy *p, char *const envp[])
 		add_system_secrets(p);
 	}
 	add_entry(p, ENTRY_TMPFS, "/tmp", NULL);
+	/* POSIX shared memory and semaphores (shm_open, sem_open) live in
+	 * /dev/shm and must be shared between the sandbox's processes. */
+	add_entry(p, ENTRY_TMPFS, "/dev/shm", NULL);
 	/* The user's entries move over (strings and all) after the defaults. */
 	for (size_t i = 0; i < n_user; i++)
 		*grow_entries(p) = user[i];

@@ -651,5 +651,11 @@ int vfs_mount_devfs(const char *guest_path)
 	char shm[300];
 	strlcpy(shm, guest_path, sizeof(shm));
 	strlcat(shm, "/shm", sizeof(shm));
+	/* The front end normally provides a shared one (a host scratch
+	 * directory); only without it does bento make its own. */
+	const char *inside;
+	struct mount *have = mount_find(shm, &inside);
+	if (have && have != m && !inside[0])
+		return 0;
 	return vfs_mount_tmpfs(shm);
 }

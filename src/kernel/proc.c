@@ -31,7 +31,8 @@ struct proc_entry {
 	int report;                  /* 1: a stop to report, 2: a continue */
 	uint32_t cont_word;          /* futex word a stopped process waits on */
 	uintptr_t vfork_sp;          /* vfork: the parent's stack pointer */
-	void *vfork_copy;            /* vfork: the child's view of that stack */
+	void *vfork_copy;            /* vfork: that stack at the fork, then at exit */
+	int vfork_changed;           /* the second half of vfork_copy is set */
 };
 
 struct proctab {
@@ -106,6 +107,8 @@ static struct proc_entry *free_slot(void)
 
 /* ---- fork ---------------------------------------------------------------- */
 
+void proc_vfork_snapshot(void);
+
 /* In the child: this process is now pid; only the calling thread exists. */
 static void become_child(struct proc_entry *e)
 {
@@ -123,10 +126,13 @@ static void become_child(struct proc_entry *e)
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
 	e->host_pid = plat_process_id();
+	proc_vfork_snapshot();
 }
 
 static void vfork_restore(struct proc_entry *e);
 void proc_vfork_keep_stack(void);
+void proc_vfork_snapshot(void);
+static void reap_host_children(void);
 
 long proc_fork(int vfork, uintptr_t parent_sp)
 {
@@ -168,8 +174,13 @@ long proc_fork(int vfork, uintptr_t parent_sp)
 	__atomic_store_n(&e->host_pid, host, __ATOMIC_RELEASE);
 	if (vfork) {
 		/* The parent waits until the child has exec'd or exited. */
-		while (!__atomic_load_n(&e->vfork_done, __ATOMIC_ACQUIRE))
+		/* Also stop waiting if the child died without getting there. */
+		while (!__atomic_load_n(&e->vfork_done, __ATOMIC_ACQUIRE) &&
+		       __atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == P_ALIVE &&
+		       __atomic_load_n(&e->pid, __ATOMIC_ACQUIRE) == pid) {
 			kwait_shared(&e->vfork_done, 0);
+			reap_host_children();
+		}
 		vfork_restore(e);
 	}
 	return pid;
@@ -202,6 +213,10 @@ static void continue_locked(struct proc_entry *e)
 static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
 {
 	int sig = info->signo;
+	if (sig == 18)
+		__atomic_and_fetch(&e->pending, ~(0xfULL << 18), __ATOMIC_SEQ_CST); /* stops 19..22 */
+	else if (sig >= 19 && sig <= 22)
+		__atomic_and_fetch(&e->pending, ~(1ULL << 17), __ATOMIC_SEQ_CST);
 	if (sig == 18 && e->stopped)
 		continue_locked(e);
 	if (e == self) {
@@ -222,7 +237,6 @@ static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
 }
 
 static int host_child_ended;
-static void reap_host_children(void);
 
 void proc_note_host_child(void)
 {
@@ -637,20 +651,34 @@ void proc_note_exec(void)
 
 /* vfork: the child's writes to the parent's stack are seen by the parent,
  * as with a real shared-memory vfork (posix_spawn reports exec errors
- * this way). The child copies the parent's stack area to the arena when
- * it leaves without exec; the parent copies it back. */
+ * this way). The child records the area as it was at the fork and as it
+ * is when it leaves without exec; the parent applies only the bytes the
+ * child changed, so nothing the parent's other threads did meanwhile is
+ * undone. */
 #define VFORK_SPAN 16384
+static void snapshot(char *dst, uintptr_t from)
+{
+	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
+		if (copy_in(dst + off, (const void *)(from + off), 4096) < 0)
+			memset(dst + off, 0, 4096);
+}
+
+void proc_vfork_snapshot(void)
+{
+	if (!self || !self->vfork_sp)
+		return;
+	char *copy = shm_alloc(2 * VFORK_SPAN);
+	if (copy)
+		snapshot(copy, self->vfork_sp);
+	self->vfork_copy = copy;
+}
+
 void proc_vfork_keep_stack(void)
 {
-	if (!self || !self->vfork_sp || __atomic_load_n(&self->vfork_done, __ATOMIC_ACQUIRE))
+	if (!self || !self->vfork_copy || __atomic_load_n(&self->vfork_done, __ATOMIC_ACQUIRE))
 		return;
-	char *copy = shm_alloc(VFORK_SPAN);
-	if (!copy)
-		return;
-	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
-		if (copy_in(copy + off, (const void *)(self->vfork_sp + off), 4096) < 0)
-			memset(copy + off, 0, 4096);
-	self->vfork_copy = copy;
+	snapshot((char *)self->vfork_copy + VFORK_SPAN, self->vfork_sp);
+	self->vfork_changed = 1;
 }
 
 static void vfork_restore(struct proc_entry *e)
@@ -658,8 +686,10 @@ static void vfork_restore(struct proc_entry *e)
 	char *copy = e->vfork_copy;
 	if (!copy)
 		return;
-	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
-		copy_out((void *)(e->vfork_sp + off), copy + off, 4096);
+	const char *before = copy, *after = copy + VFORK_SPAN;
+	for (size_t i = 0; e->vfork_changed && i < VFORK_SPAN; i++)
+		if (before[i] != after[i])
+			copy_out((void *)(e->vfork_sp + i), &after[i], 1);
 	e->vfork_copy = NULL;
 	shm_free(copy);
 }

@@ -127,6 +127,11 @@ static void add_pending(uint64_t *set, struct b_siginfo *infos, uint16_t *queued
 			const struct b_siginfo *info)
 {
 	int sig = info->signo;
+	/* SIGCONT discards pending stops, a stop discards a pending SIGCONT. */
+	if (sig == 18)
+		__atomic_and_fetch(set, ~(BIT(19) | BIT(20) | BIT(21) | BIT(22)), __ATOMIC_SEQ_CST);
+	else if (sig >= 19 && sig <= 22)
+		__atomic_and_fetch(set, ~BIT(18), __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(set, __ATOMIC_ACQUIRE) & BIT(sig)) {
 		if (sig >= 32 && queued[sig] < 1000)
 			queued[sig]++;

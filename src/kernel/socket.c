@@ -712,10 +712,14 @@ static short sock_poll(struct file *f, short events)
 			return (short)(POLLOUT_K | POLLHUP_K);
 		}
 	}
-	/* Datagrams: a receive channel that hangs up only has nothing more. */
+	/* Datagrams: a pair whose other end is gone hangs up on the host; a
+	 * datagram socket has only nothing more to read. */
 	short rev = f->host_fd >= 0 ? host_ready(f->host_fd, POLLIN_K) : 0;
-	if (rev & POLLHUP_K)
-		rev = 0;
+	if (rev & POLLHUP_K) {
+		int queued = 0;
+		plat_file_ioctl(f->host_fd, 0x541B /* FIONREAD */, &queued);
+		rev = queued > 0 ? POLLIN_K : 0;
+	}
 	rev &= POLLIN_K;
 	if (!s->pair || (host_ready(f->host_fd, POLLOUT_K) & (POLLOUT_K | POLLHUP_K)))
 		rev |= POLLOUT_K;

@@ -79,4 +79,8 @@ const char *syscall_name(long nr);
 
 /* Stat conversions shared by stat, fstat, statx. */
 int put_stat(long uptr, const struct b_stat *st);
+
+/* readv/writev on a socket: one message (sys_socket.c); -ENOTSOCK for
+ * other descriptors. */
+long socket_vector_io(int fd, long uiov, long cnt, int writing);
 #endif

@@ -58,12 +58,14 @@ static long vector_io(int fd, long uiov, long cnt, int64_t off, int writing)
 
 SYSCALL(readv)
 {
-	return vector_io((int)a0, a1, a2, -1, 0);
+	long r = socket_vector_io((int)a0, a1, a2, 0);
+	return r != -ENOTSOCK ? r : vector_io((int)a0, a1, a2, -1, 0);
 }
 
 SYSCALL(writev)
 {
-	return vector_io((int)a0, a1, a2, -1, 1);
+	long r = socket_vector_io((int)a0, a1, a2, 1);
+	return r != -ENOTSOCK ? r : vector_io((int)a0, a1, a2, -1, 1);
 }
 
 SYSCALL(preadv)

@@ -264,3 +264,25 @@ SYSCALL(recvmmsg)
 	kfree(iov);
 	return i ? (long)i : r;
 }
+
+/* readv/writev on a socket are one recvmsg/sendmsg, so that a datagram is
+ * one message, not one per buffer. */
+long socket_vector_io(int fd, long uiov, long cnt, int writing)
+{
+	struct b_stat st;
+	long r = file_stat(fd, &st);
+	if (r < 0 || (st.mode & K_S_IFMT) != K_S_IFSOCK)
+		return -ENOTSOCK;
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return -EINVAL;
+	struct k_iovec *iov = iov_buffer();
+	if (!iov)
+		return -ENOMEM;
+	struct k_msghdr m = { .iov = iov, .iovlen = (size_t)cnt };
+	if (cnt && copy_in(iov, (const void *)uiov, (size_t)cnt * sizeof(*iov)) < 0)
+		r = -EFAULT;
+	else
+		r = writing ? sock_sendmsg(fd, &m, 0) : sock_recvmsg(fd, &m, 0);
+	kfree(iov);
+	return r;
+}

@@ -150,30 +150,30 @@ test_argv() {
 	local p=$1 net sys hides dir=$WORK/root
 	net=$(private_net) sys=$(system_entries) hides=$(system_hides)
 	mkdir -p "$dir"
-	check "${p}argv-default" "SB --net $net --cwd /$sys --mount FD:/tmp:rw$hides -- ls -l /" \
+	check "${p}argv-default" "SB --net $net --cwd /$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw$hides -- ls -l /" \
 		"$(argv ls -l /)"
-	check "${p}argv-dashdash" "SB --net $net --cwd /$sys --mount FD:/tmp:rw$hides -- --help x" \
+	check "${p}argv-dashdash" "SB --net $net --cwd /$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw$hides -- --help x" \
 		"$(argv -- --help x)"
 	check "${p}argv-user-entries" \
-		"SB --net $net --cwd /home$sys --mount FD:/tmp:rw --mount FD:/home:rw --mount FD:/var/tmp:rw --mount FD:/data:ro$hides -- p" \
+		"SB --net $net --cwd /home$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw --mount FD:/home:rw --mount FD:/var/tmp:rw --mount FD:/data:ro$hides -- p" \
 		"$(argv --mount /etc:/home:rw --tmpfs /var/tmp/ --mount=/usr:/data:ro --cwd //home/. p)"
 	check "${p}argv-flags" \
-		"SB --trace --no-rewrite --net host --cwd /$sys --mount FD:/tmp:rw$hides -- p" \
+		"SB --trace --no-rewrite --net host --cwd /$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw$hides -- p" \
 		"$(argv --no-rewrite --net host --trace p)"
 	check "${p}argv-root" \
-		"SB --net $net --cwd / --mount FD:/:ro --mount FD:/tmp:rw --mount FD:/etc/hostname:ro -- p" \
+		"SB --net $net --cwd / --mount FD:/:ro --mount FD:/tmp:rw --mount FD:/dev/shm:rw --mount FD:/etc/hostname:ro -- p" \
 		"$(argv --root "$dir" --mount /etc/hostname:/etc/hostname p)"
-	check "${p}argv-root-rw" "SB --net $net --cwd / --mount FD:/:rw --mount FD:/tmp:rw -- p" \
+	check "${p}argv-root-rw" "SB --net $net --cwd / --mount FD:/:rw --mount FD:/tmp:rw --mount FD:/dev/shm:rw -- p" \
 		"$(argv --root "$dir:rw" p)"
 	# A later entry at the same path replaces the earlier one.
 	check "${p}argv-replace" \
-		"SB --net $net --cwd /${sys/ --mount FD:\/etc:ro/} --mount FD:/tmp:rw --mount FD:/etc:rw$hides -- p" \
+		"SB --net $net --cwd /${sys/ --mount FD:\/etc:ro/} --mount FD:/dev/shm:rw --mount FD:/tmp:rw --mount FD:/etc:rw$hides -- p" \
 		"$(argv --tmpfs /tmp --mount /etc:/etc:rw p)"
 	# Mounting something exactly at a hidden path un-hides it.
 	check "${p}argv-unhide" \
-		"SB --net $net --cwd /$sys --mount FD:/tmp:rw --mount FD:/etc/shadow:ro${hides/ --hide \/etc\/shadow / } -- p" \
+		"SB --net $net --cwd /$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw --mount FD:/etc/shadow:ro${hides/ --hide \/etc\/shadow / } -- p" \
 		"$(argv --mount /etc/hostname:/etc/shadow p)"
-	check "${p}argv-no-namespaces" "SB --net none --cwd /$sys --mount FD:/tmp:rw$hides -- p" \
+	check "${p}argv-no-namespaces" "SB --net none --cwd /$sys --mount FD:/tmp:rw --mount FD:/dev/shm:rw$hides -- p" \
 		"$(BENTO_NO_NAMESPACES=1 argv p)"
 	check "${p}argv-sandbox-path" "$(dirname "$BENTO")/bento-sandbox" \
 		"$(BENTO_PRINT_ARGV=1 "${RUN_AS[@]}" "$BENTO" run p | head -1)"

@@ -88,6 +88,8 @@ _Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt
  * instruction), replace "mov $nr, %eax; syscall" there by a jump to a
  * trampoline into the fast path. */
 void rewrite_site(uintptr_t pc, long nr);
+/* Take (1) or release (0) the rewriter's lock around a fork. */
+void rewrite_fork_lock(int take);
 extern int rewrite_enabled;
 
 static inline struct plat_cpu *cpu_current(void)

@@ -28,6 +28,14 @@ static struct { uintptr_t base; size_t used; } chunks[MAX_CHUNKS];
 static int nchunks;
 static struct spinlock rewrite_lock = SPINLOCK_INIT;
 
+void rewrite_fork_lock(int take)
+{
+	if (take)
+		spin_lock(&rewrite_lock);
+	else
+		spin_unlock(&rewrite_lock);
+}
+
 long fast_syscall(struct cpu_regs *r)
 {
 	/* r->rip is the return address into the trampoline (offset 16); the
