@@ -378,6 +378,9 @@ void mem_info(struct k_meminfo *mi);
  * the parent and 0 in the child; with vfork the parent waits until the
  * child has exec'd or exited. */
 long proc_fork(int vfork, uintptr_t parent_sp);
+/* The same with clone's choices: CLONE_PARENT (the new process is the
+ * caller's sibling) and the signal its parent gets when it ends. */
+long proc_fork_ex(int vfork, uintptr_t parent_sp, int clone_parent, int exit_signal);
 /* Stop the calling process until SIGCONT (default action of SIGSTOP). */
 void proc_stop_self(int sig);
 /* Dispositions other processes must know: SA_NOCLDSTOP on SIGCHLD, and
@@ -398,6 +401,12 @@ int proc_subreaper(int set);
  * (<-1). */
 int proc_kill(int pid, int sig, const struct b_siginfo *info);
 int proc_getpgid(int pid);
+/* Is pid a process that has not ended yet? */
+int proc_alive(int pid);
+/* pidfd_open (flags: O_NONBLOCK; the descriptor is close-on-exec), and
+ * the pid a pidfd names (-EBADF, or -EINVAL for another kind of file). */
+int pidfd_create(int pid, int flags);
+int pidfd_pid(int fd);
 int proc_getsid(int pid);
 int proc_setpgid(int pid, int pgid);
 int proc_setsid(void);

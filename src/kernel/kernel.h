@@ -276,6 +276,12 @@ void sysvshm_fork(int delta);
 void sysvshm_detach_all(void);
 int pid_alloc(void);
 void proc_absorb_signals(void);
+/* Make the program path and command line visible to the sandbox's other
+ * processes (their /proc/<pid>), and read another process's. */
+#define PROC_CMDLINE_MAX 1024
+void proc_publish_exec(const char *exe, const char *argv_block, size_t len);
+long proc_read_cmdline(int pid, char *buf, size_t n);
+int proc_read_exe(int pid, char *buf, size_t n);
 /* Before fork (delta 1) or after a failed one (-1), in the parent: tell
  * shared objects about the child's copies of the open files. */
 void fd_forked(int delta);

@@ -33,6 +33,10 @@ struct proc_entry {
 	uintptr_t vfork_sp;          /* vfork: the parent's stack pointer */
 	void *vfork_copy;            /* vfork: that stack at the fork, then at exit */
 	int vfork_changed;           /* the second half of vfork_copy is set */
+	int exit_signal;             /* sent to the parent at exit (clone) */
+	char exe[256];               /* published at exec for /proc/<pid> */
+	char cmdline[PROC_CMDLINE_MAX];
+	size_t cmdline_len;
 };
 
 struct proctab {
@@ -136,6 +140,11 @@ static void reap_host_children(void);
 
 long proc_fork(int vfork, uintptr_t parent_sp)
 {
+	return proc_fork_ex(vfork, parent_sp, 0, 17);
+}
+
+long proc_fork_ex(int vfork, uintptr_t parent_sp, int clone_parent, int exit_signal)
+{
 	spin_lock(&ptab->lock);
 	struct proc_entry *e = free_slot();
 	int pid = e ? alloc_pid_locked() : -EAGAIN;
@@ -145,11 +154,15 @@ long proc_fork(int vfork, uintptr_t parent_sp)
 	}
 	memset(e, 0, sizeof(*e));
 	e->pid = pid;
-	e->ppid = self->pid;
+	e->ppid = clone_parent && self->pid != 1 ? self->ppid : self->pid;
+	e->exit_signal = exit_signal;
 	e->pgid = self->pgid;
 	e->sid = self->sid;
 	e->state = P_ALIVE;
 	e->vfork_sp = vfork ? parent_sp : 0;
+	memcpy(e->exe, self->exe, sizeof(e->exe));
+	memcpy(e->cmdline, self->cmdline, sizeof(e->cmdline));
+	e->cmdline_len = self->cmdline_len;
 	e->caught = self->caught;
 	e->nocldstop = self->nocldstop;
 	memcpy(e->comm, self->comm, sizeof(e->comm));
@@ -256,6 +269,10 @@ void proc_absorb_signals(void)
 	memcpy(infos, self->info, sizeof(infos));
 	self->pending = 0;
 	spin_unlock(&ptab->lock);
+	/* SIGKILL cannot be caught, blocked or ignored: the process ends at
+	 * this signal check, releasing what it shares on the way out. */
+	if (set & (1ULL << 8))
+		proc_exit(9);
 	while (set) {
 		int sig = __builtin_ctzll(set) + 1;
 		set &= set - 1;
@@ -347,7 +364,8 @@ static void notify_parent(struct proc_entry *e)
 	 * or SIG_DFL: reap now, the signal still goes out. */
 	if (parent->nocldwait)
 		e->state = P_FREE;
-	if (parent->nocldwait != 1)
+	info.signo = e->exit_signal;
+	if (parent->nocldwait != 1 && info.signo > 0 && info.signo <= K_NSIG)
 		post_signal(parent, &info);
 wake:
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_SEQ_CST);
@@ -445,9 +463,14 @@ static void reap_host_children(void)
 	}
 }
 
-static int wait_matches(struct proc_entry *e, int pid)
+static int wait_matches(struct proc_entry *e, int pid, int options)
 {
 	if (e->state == P_FREE || e->ppid != self->pid)
+		return 0;
+	/* A "clone" child (exit signal not SIGCHLD) needs __WCLONE or
+	 * __WALL; __WCLONE alone skips ordinary children. */
+	int clone_child = e->exit_signal != 17;
+	if (!(options & 0x40000000) && clone_child != !!(options & 0x80000000))
 		return 0;
 	if (pid > 0)
 		return e->pid == pid;
@@ -470,7 +493,7 @@ int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 		spin_lock(&ptab->lock);
 		for (int i = 0; i < MAX_PROCS; i++) {
 			struct proc_entry *e = &ptab->e[i];
-			if (!wait_matches(e, pid))
+			if (!wait_matches(e, pid, options))
 				continue;
 			any = 1;
 			if (e->state == P_ALIVE && (options & 2) && (e->report & 1) && e->stopped) {
@@ -692,4 +715,52 @@ static void vfork_restore(struct proc_entry *e)
 			copy_out((void *)(e->vfork_sp + i), &after[i], 1);
 	e->vfork_copy = NULL;
 	shm_free(copy);
+}
+
+void proc_publish_exec(const char *exe, const char *argv_block, size_t len)
+{
+	if (!self)
+		return;
+	spin_lock(&ptab->lock);
+	strlcpy(self->exe, exe, sizeof(self->exe));
+	if (len > sizeof(self->cmdline))
+		len = sizeof(self->cmdline);
+	memcpy(self->cmdline, argv_block, len);
+	self->cmdline_len = len;
+	spin_unlock(&ptab->lock);
+}
+
+long proc_read_cmdline(int pid, char *buf, size_t n)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = find(pid);
+	long r = -ESRCH;
+	if (e && e->state == P_ALIVE) {
+		r = (long)(e->cmdline_len < n ? e->cmdline_len : n);
+		memcpy(buf, e->cmdline, (size_t)r);
+	} else if (e) {
+		r = 0; /* a zombie has no arguments */
+	}
+	spin_unlock(&ptab->lock);
+	return r;
+}
+
+int proc_read_exe(int pid, char *buf, size_t n)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = find(pid);
+	int r = e && e->state == P_ALIVE && e->exe[0] ? 0 : -ENOENT;
+	if (r == 0)
+		strlcpy(buf, e->exe, n);
+	spin_unlock(&ptab->lock);
+	return r;
+}
+
+int proc_alive(int pid)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = find(pid);
+	int r = e && e->state == P_ALIVE;
+	spin_unlock(&ptab->lock);
+	return r;
 }

@@ -1,8 +1,8 @@
 /* procfs_procs.c — /proc/<pid> of the sandbox's other processes. Their
- * memory, descriptors and arguments live in their own host processes, out
- * of reach; what the shared process table knows (ids, state, name) is
- * shown as stat, status and comm, with an empty cmdline as Linux shows for
- * a process whose arguments it cannot read. */
+ * memory and descriptors live in their own host processes, out of reach;
+ * what the shared process table knows (ids, state, name, the program and
+ * its arguments as of its last exec) is shown as stat, status, comm,
+ * cmdline and exe. */
 #include "kernel/procfs.h"
 
 struct proc_info {
@@ -104,8 +104,29 @@ static void gen_status(struct pbuf *b, const struct pctx *c)
 	pb_printf(b, "SigPnd:\t%016x\nShdPnd:\t%016x\nNoNewPrivs:\t1\nSeccomp:\t2\n", 0, 0);
 }
 
+static void gen_cmdline(struct pbuf *b, const struct pctx *c)
+{
+	char buf[PROC_CMDLINE_MAX];
+	long n = proc_read_cmdline(c->pid, buf, sizeof(buf));
+	if (n < 0)
+		b->err = (int)n;
+	for (long i = 0; i < n; i++)
+		pb_printf(b, "%c", buf[i]);
+}
+
+static void gen_exe(struct pbuf *b, const struct pctx *c)
+{
+	char buf[256];
+	int r = proc_read_exe(c->pid, buf, sizeof(buf));
+	if (r < 0)
+		b->err = r;
+	else
+		pb_printf(b, "%s", buf);
+}
+
 const struct pent proc_other_ents[] = {
-	{ .name = "cmdline", .mode = P_REG(0444) },
+	{ .name = "exe", .mode = P_LNK, .gen = gen_exe },
+	{ .name = "cmdline", .mode = P_REG(0444), .gen = gen_cmdline },
 	{ .name = "comm", .mode = P_REG(0444), .gen = gen_comm },
 	{ .name = "stat", .mode = P_REG(0444), .gen = gen_stat },
 	{ .name = "status", .mode = P_REG(0444), .gen = gen_status },

@@ -187,6 +187,7 @@ int proc_set_exec_info(const char *exe, const void *argv_block, size_t argv_len,
 	spin_unlock(&p->lock);
 	for (int i = 0; i < 4; i++)
 		kfree(old[i]);
+	proc_publish_exec(path, av, argv_len);
 	return 0;
 }
 

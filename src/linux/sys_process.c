@@ -24,7 +24,8 @@ long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, u
 		klog("bento: clone flags 0x%lx are not supported", flags & ~supported);
 		return -EINVAL;
 	}
-	long pid = proc_fork(!!(flags & CLONE_VFORK), cur_regs()->rsp);
+	long pid = proc_fork_ex(!!(flags & CLONE_VFORK), cur_regs()->rsp, !!(flags & CLONE_PARENT),
+				(int)(flags & 0xff));
 	if (pid < 0)
 		return pid;
 	if (pid > 0) {
@@ -85,12 +86,13 @@ SYSCALL(waitid)
 	if (!(options & (4 | 2 | 8)) || (options & ~(1 | 2 | 4 | 8 | 0x1000000 | 0x40000000 | 0x80000000)))
 		return -EINVAL;
 	switch (idtype) {
+	case 3: pid = pidfd_pid(id); if (pid < 0) return pid; break; /* P_PIDFD */
 	case 0: pid = -1; break;                       /* P_ALL */
 	case 1: pid = id > 0 ? id : -1; if (id <= 0) return -EINVAL; break; /* P_PID */
 	case 2: pid = id > 0 ? -id : 0; break;         /* P_PGID */
 	default: return -EINVAL;
 	}
-	int r = proc_wait(pid, options & (1 | 2 | 8 | 0x1000000), &status, NULL);
+	int r = proc_wait(pid, options & (1 | 2 | 8 | 0x1000000 | 0x40000000 | (int)0x80000000), &status, NULL);
 	if (r < 0)
 		return r;
 	if (a2) {
@@ -212,8 +214,11 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 	*regs = fresh;
 	exec_reset_fpu(regs);
 	thread_set_tls(0);
-	const char *base = strrchr(canon, '/');
-	proc_set_name(base ? base + 1 : canon);
+	/* The name is the last part of the path as the caller gave it, so a
+	 * link such as /bin/sleep -> busybox names the process "sleep". */
+	const char *named = path[0] ? path : canon;
+	const char *base = strrchr(named, '/');
+	proc_set_name(base ? base + 1 : named);
 	proc_note_exec();
 	proc_vfork_release();
 	return 0;
@@ -229,4 +234,22 @@ SYSCALL(execveat)
 	if (a4 & ~(long)(K_AT_EMPTY_PATH | K_AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
 	return do_execve((int)a0, a1, a2, a3, (int)a4);
+}
+
+SYSCALL(pidfd_open)
+{
+	if (a1 & ~(long)K_O_NONBLOCK)
+		return -EINVAL;
+	return pidfd_create((int)a0, (int)a1);
+}
+
+SYSCALL(pidfd_send_signal)
+{
+	int pid = pidfd_pid((int)a0);
+	if (pid < 0)
+		return pid == -EINVAL ? -EBADF : pid;
+	if (a3)
+		return -EINVAL;
+	struct b_siginfo info = { .signo = (int)a1, .code = 0, .pid = proc_getpid() };
+	return proc_kill(pid, (int)a1, &info);
 }

@@ -101,13 +101,21 @@ SYSCALL(clone3)
 	memset(&ca, 0, sizeof(ca));
 	if (copy_in(&ca, (void *)a0, (size_t)a1 < sizeof(ca) ? (size_t)a1 : sizeof(ca)) < 0)
 		return -EFAULT;
-	if (ca.set_tid_size || (ca.flags & CLONE_PIDFD) || ca.exit_signal > 64 || (ca.flags & 0xff))
+	if (ca.set_tid_size || ca.exit_signal > 64 || (ca.flags & 0xff))
+		return -EINVAL;
+	if ((ca.flags & CLONE_PIDFD) && (ca.flags & CLONE_THREAD))
 		return -EINVAL;
 	if ((ca.stack == 0) != (ca.stack_size == 0))
 		return -EINVAL;
 	uintptr_t top = ca.stack ? ca.stack + ca.stack_size : 0;
-	return clone_thread(ca.flags | ca.exit_signal, top, (long)ca.parent_tid, (long)ca.child_tid,
-			    ca.tls);
+	long pid = clone_thread((ca.flags & ~(uint64_t)CLONE_PIDFD) | ca.exit_signal, top,
+				(long)ca.parent_tid, (long)ca.child_tid, ca.tls);
+	if (pid > 0 && (ca.flags & CLONE_PIDFD)) {
+		int fd = pidfd_create((int)pid, K_O_CLOEXEC);
+		if (fd >= 0 && copy_out((void *)ca.pidfd, &fd, sizeof(fd)) < 0)
+			return -EFAULT;
+	}
+	return pid;
 }
 
 SYSCALL(exit_group)

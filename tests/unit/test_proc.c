@@ -25,7 +25,7 @@ static int reset(void **state)
 /* Fork; the child runs fn and exits with its result as the code. */
 static long spawn(int (*fn)(void *), void *arg)
 {
-	long pid = proc_fork(0);
+	long pid = proc_fork(0, 0);
 	if (pid == 0)
 		proc_exit((fn(arg) & 0xff) << 8);
 	return pid;
@@ -155,7 +155,7 @@ static void test_sigchld_blocked_default(void **state)
 static void test_vfork(void **state)
 {
 	(void)state;
-	long pid = proc_fork(1);
+	long pid = proc_fork(1, 0);
 	if (pid == 0)
 		proc_exit(3 << 8);
 	assert_true(pid > 1);
