@@ -30,7 +30,8 @@ static int hostfs_open(struct mount *m, const char *rel, int flags, int mode, st
 		hflags |= K_O_NOCTTY;
 	if ((hflags & K_O_ACCMODE) == 3)
 		hflags &= ~K_O_ACCMODE;
-	int hfd = plat_file_open(m->host_dir, rel, hflags, mode);
+	/* open(2) ignores mode bits beyond 07777; openat2 would refuse them. */
+	int hfd = plat_file_open(m->host_dir, rel, hflags, mode & 07777);
 	if (hfd < 0)
 		return hfd;
 	struct file *f = host_file_wrap(hfd, flags, "", m);

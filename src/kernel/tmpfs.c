@@ -105,6 +105,15 @@ static int walk(struct tmpfs *fs, const char *rel, struct tnode **out, struct tn
 	return 0;
 }
 
+/* walk() for an existing node: -ENOENT when the last component is
+ * missing. Caller holds the lock. */
+static int find_node(struct tmpfs *fs, const char *rel, struct tnode **out, struct tnode **parent)
+{
+	const char *last;
+	int r = walk(fs, rel, out, parent, &last);
+	return r == 0 && !*out ? -ENOENT : r;
+}
+
 static void link_child(struct tnode *dir, struct tnode *n)
 {
 	n->parent = dir;
@@ -430,11 +439,8 @@ static int tmpfs_stat(struct mount *m, const char *rel, struct b_stat *st)
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *n, *parent;
-	const char *last;
 	spin_lock(&fs->lock);
-	int r = walk(fs, rel, &n, &parent, &last);
-	if (r == 0 && !n)
-		r = -ENOENT;
+	int r = find_node(fs, rel, &n, &parent);
 	if (r == 0) {
 		fill_stat(n, st);
 		st->dev = m->dev;
@@ -447,11 +453,8 @@ static long tmpfs_readlink(struct mount *m, const char *rel, char *buf, size_t s
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *n, *parent;
-	const char *last;
 	spin_lock(&fs->lock);
-	long r = walk(fs, rel, &n, &parent, &last);
-	if (r == 0 && !n)
-		r = -ENOENT;
+	long r = find_node(fs, rel, &n, &parent);
 	if (r == 0 && !n->target)
 		r = -EINVAL;
 	if (r == 0) {
@@ -498,11 +501,8 @@ static int remove(struct mount *m, const char *rel, int want_dir)
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *n, *parent;
-	const char *last;
 	spin_lock(&fs->lock);
-	int r = walk(fs, rel, &n, &parent, &last);
-	if (r == 0 && !n)
-		r = -ENOENT;
+	int r = find_node(fs, rel, &n, &parent);
 	if (r == 0 && want_dir && !is_dir(n))
 		r = -ENOTDIR;
 	if (r == 0 && !want_dir && is_dir(n))
@@ -596,11 +596,8 @@ static int tmpfs_chmod(struct mount *m, const char *rel, int mode)
 {
 	struct tmpfs *fs = fs_of(m);
 	struct tnode *n, *parent;
-	const char *last;
 	spin_lock(&fs->lock);
-	int r = walk(fs, rel, &n, &parent, &last);
-	if (r == 0 && !n)
-		r = -ENOENT;
+	int r = find_node(fs, rel, &n, &parent);
 	if (r == 0) {
 		n->mode = (n->mode & K_S_IFMT) | ((uint32_t)mode & 07777);
 		now(&n->ctime);

@@ -42,6 +42,10 @@ long get_path(char *dst, long uptr);
  * restarted under SA_RESTART, else -1. */
 void signals_deliver(struct cpu_regs *r, long restart_nr);
 _Noreturn void exit_by_signal(int sig);
+/* End of a wait made under a temporary signal mask (ppoll, pselect6,
+ * epoll_pwait): after EINTR the old mask comes back only once the
+ * handler has run (at delivery), otherwise at once. */
+void finish_masked_wait(long result, uint64_t old_mask);
 void to_linux_siginfo(struct l_siginfo *out, const struct b_siginfo *in);
 
 /* Loading programs (loader.c, stack.c). */

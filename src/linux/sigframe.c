@@ -129,6 +129,17 @@ static int deliver_one(struct cpu_regs *r, int sig, const struct b_siginfo *info
 	return 1;
 }
 
+void finish_masked_wait(long result, uint64_t old_mask)
+{
+	if (result == -EINTR) {
+		struct shim_thread *st = shim_self();
+		st->saved_mask = old_mask;
+		st->has_saved_mask = 1;
+	} else {
+		sig_procmask(2, &old_mask, NULL);
+	}
+}
+
 void signals_deliver(struct cpu_regs *r, long restart_nr)
 {
 	struct shim_thread *st = shim_self();

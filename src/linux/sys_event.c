@@ -78,13 +78,7 @@ static long wait_masked(int epfd, long uevents, int maxevents, const struct b_ti
 	}
 	long r = wait_common(epfd, uevents, maxevents, timeout);
 	if (uset) {
-		if (r == -EINTR) {
-			struct shim_thread *st = shim_self();
-			st->saved_mask = old;
-			st->has_saved_mask = 1;
-		} else {
-			sig_procmask(2, &old, NULL);
-		}
+		finish_masked_wait(r, old);
 	}
 	return r;
 }

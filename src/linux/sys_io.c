@@ -286,13 +286,7 @@ SYSCALL(ppoll)
 	}
 	long r = poll_common(a0, a1, a2 ? &ts : NULL);
 	if (a3) {
-		if (r == -EINTR) {
-			struct shim_thread *st = shim_self();
-			st->saved_mask = old;
-			st->has_saved_mask = 1;
-		} else {
-			sig_procmask(2, &old, NULL);
-		}
+		finish_masked_wait(r, old);
 	}
 	if (a2 && (ts.sec || ts.nsec)) {
 		struct b_timespec left = time_left(&ts, &start);
@@ -406,13 +400,7 @@ SYSCALL(pselect6)
 	}
 	long r = select_common(a0, a1, a2, a3, a4 ? &ts : NULL);
 	if (masked) {
-		if (r == -EINTR) {
-			struct shim_thread *st = shim_self();
-			st->saved_mask = old;
-			st->has_saved_mask = 1;
-		} else {
-			sig_procmask(2, &old, NULL);
-		}
+		finish_masked_wait(r, old);
 	}
 	if (a4 && (ts.sec || ts.nsec)) {
 		struct b_timespec left = time_left(&ts, &start);
@@ -420,4 +408,58 @@ SYSCALL(pselect6)
 		copy_out((void *)a4, &lt, sizeof(lt));
 	}
 	return r;
+}
+
+/* Move up to n bytes from in to out through a bento buffer. A NULL
+ * offset pointer means in's file position; otherwise *uoff is used and
+ * updated, and in's position is left alone (sendfile, copy_file_range). */
+static long copy_between(int in, long uin_off, int out, long uout_off, size_t n)
+{
+	int64_t in_off = 0, out_off = 0;
+	if (uin_off && copy_in(&in_off, (void *)uin_off, 8) < 0)
+		return -EFAULT;
+	if (uout_off && copy_in(&out_off, (void *)uout_off, 8) < 0)
+		return -EFAULT;
+	if (in_off < 0 || out_off < 0)
+		return -EINVAL;
+	size_t cap = n < 65536 ? n : 65536;
+	char *buf = kmalloc(cap ? cap : 1);
+	if (!buf)
+		return -ENOMEM;
+	long done = 0, r = 0;
+	while ((size_t)done < n) {
+		size_t want = n - (size_t)done < cap ? n - (size_t)done : cap;
+		r = uin_off ? file_pread(in, buf, want, in_off + done) : file_read(in, buf, want);
+		if (r <= 0)
+			break;
+		long w = uout_off ? file_pwrite(out, buf, (size_t)r, out_off + done) : file_write(out, buf, (size_t)r);
+		if (w < 0) {
+			r = w;
+			break;
+		}
+		done += w;
+		if (w < r)
+			break;
+	}
+	kfree(buf);
+	if (done > 0) {
+		in_off += done, out_off += done;
+		if ((uin_off && copy_out((void *)uin_off, &in_off, 8) < 0) ||
+		    (uout_off && copy_out((void *)uout_off, &out_off, 8) < 0))
+			return -EFAULT;
+		return done;
+	}
+	return r;
+}
+
+SYSCALL(sendfile)
+{
+	return copy_between((int)a1, a2, (int)a0, 0, (size_t)a3);
+}
+
+SYSCALL(copy_file_range)
+{
+	if (a5)
+		return -EINVAL;
+	return copy_between((int)a0, a1, (int)a2, a3, (size_t)a4);
 }

@@ -166,6 +166,9 @@ expect() {
 
 # ---- busybox (static) -------------------------------------------------
 case_busybox_echo() { same -- $BB echo hello from busybox; }
+# cp: O_CREAT with the source's full st_mode, and sendfile.
+case_busybox_cp() { same -- $BB sh -c 'cp words.txt /tmp/bento-app-cp && cat /tmp/bento-app-cp && rm /tmp/bento-app-cp'; }
+case_python_copyfile() { same -- /usr/bin/python3 -B -c 'import shutil,os; shutil.copyfile("words.txt","/tmp/bento-app-pc"); print(open("/tmp/bento-app-pc").read()); os.unlink("/tmp/bento-app-pc")'; }
 # A program named without a slash is found through the guest's PATH.
 case_path_lookup() { same -- sh -c 'echo found through PATH; ls / >/dev/null; echo $?'; }
 case_busybox_sh_builtins() {

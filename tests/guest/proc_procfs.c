@@ -123,9 +123,24 @@ int main(void)
 	link[n > 0 ? n : 0] = 0;
 	printf("exe: %s\n", n > 0 ? link : ename(errno));
 
-	// Not checked yet: /proc/<pid>/fd/ and /proc/<pid>/maps of another
-	// process. bento keeps them in that process's private memory and has
-	// no way yet to ask it for them (see the closing note of issue 3).
+	snprintf(path, sizeof path, "/proc/%d/fd/5", c);
+	n = readlink(path, link, sizeof link - 1);
+	link[n > 0 ? n : 0] = 0;
+	printf("fd/5 is a pipe: %s\n", n > 0 ? YN(!strncmp(link, "pipe:[", 6)) : ename(errno));
+	snprintf(path, sizeof path, "/proc/%d/fd", c);
+	DIR *d = opendir(path);
+	int has5 = 0;
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)))
+			has5 |= !strcmp(e->d_name, "5");
+		closedir(d);
+	}
+	printf("fd/ listing has 5: %s\n", YN(has5));
+
+	snprintf(path, sizeof path, "/proc/%d/maps", c);
+	n = slurp(path);
+	printf("maps names the program: %s\n", YN(n > 0 && strstr(buf, "/usr/bin/sleep")));
 
 	// A zombie.
 	kill(c, SIGTERM);
