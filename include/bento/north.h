@@ -374,6 +374,13 @@ struct k_meminfo {
 };
 void mem_info(struct k_meminfo *mi);
 
+/* The controlling terminal's foreground process group (tcgetpgrp,
+ * tcsetpgrp, tcgetsid), and whether the caller is in it. */
+int tty_get_pgrp(void);
+int tty_set_pgrp(int pgid);
+int tty_get_sid(void);
+int tty_in_foreground(void);
+
 /* Processes of the sandbox (proc.c). proc_fork returns the child's pid in
  * the parent and 0 in the child; with vfork the parent waits until the
  * child has exec'd or exited. */

@@ -59,6 +59,13 @@ void supervisor_hold_signals(void)
 	/* Not waited for, just kept from killing us: see supervisor.h. */
 	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, &saved_mask);
+	/* The terminal's job-control signals (Ctrl-Z, background reads) are
+	 * the guest's business: bento handles them for its processes, and
+	 * neither the supervisor nor the process between it and the sandbox
+	 * may stop. bento-sandbox installs its own handlers over these. */
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
 	holding = true;
 }
 

@@ -107,6 +107,11 @@ static long do_write(struct file *f, const void *ubuf, size_t n, int64_t *explic
 long file_read(int fd, void *ubuf, size_t n)
 {
 	WITH_FILE(fd, f);
+	long bg = f->ops->host_offset ? tty_background_read(f) : 0;
+	if (bg < 0) {
+		file_put(f);
+		return bg;
+	}
 	long r = do_read(f, ubuf, n, NULL);
 	if (__atomic_load_n(&f->epitems, __ATOMIC_ACQUIRE))
 		epoll_file_io(f);
@@ -220,6 +225,8 @@ int file_ioctl(int fd, unsigned long req, void *uarg)
 			f->flags = on ? (f->flags | K_O_NONBLOCK) : (f->flags & ~K_O_NONBLOCK);
 	} else if (req == 0x5451 || req == 0x5450) { /* FIOCLEX, FIONCLEX */
 		r = fd_set_cloexec(fd, req == 0x5451);
+	} else if (tty_is_job_ioctl(req)) {
+		r = tty_job_ioctl(f, req, uarg);
 	} else {
 		r = f->ops->ioctl ? f->ops->ioctl(f, req, uarg) : -ENOTTY;
 	}

@@ -70,6 +70,12 @@ struct file {
 	void *epitems;      /* epoll items watching this file (epoll.c) */
 };
 
+/* Terminal job control (tty.c). */
+int tty_is_job_ioctl(unsigned long req);
+int tty_job_ioctl(struct file *f, unsigned long req, void *uarg);
+/* 0, or -EINTR/-EIO for a background process reading its terminal. */
+long tty_background_read(struct file *f);
+
 /* Allocate a file with one reference. path is copied. */
 struct file *file_alloc(const struct file_ops *ops, int flags, const char *path);
 /* Generic helpers for files backed by a host handle. */
@@ -276,6 +282,22 @@ void sysvshm_fork(int delta);
 void sysvshm_detach_all(void);
 int pid_alloc(void);
 void proc_absorb_signals(void);
+/* How /proc of another process asks that process for what only it
+ * knows (procfs_ask.c). The slot lives in its entry of the shared table. */
+struct proc_ask {
+	uint32_t lock;      /* pid of the reader holding it, 0 when free */
+	uint32_t state;     /* futex word: sequence << 3 | phase */
+	int what;           /* PROC_ASK_* (procfs.h) */
+	char *buf;          /* the answer in the arena, or NULL */
+	size_t len;
+};
+/* The slot of live process pid and its host pid, or NULL (proc.c). */
+struct proc_ask *proc_ask_slot(int pid, long *host_pid);
+/* This process's slot, or NULL before the table exists (proc.c). */
+struct proc_ask *proc_ask_own(void);
+/* At a signal check: answer a request waiting in this process's slot.
+ * Cheap when there is none; never waits for the reader. */
+void proc_ask_answer(void);
 /* Make the program path and command line visible to the sandbox's other
  * processes (their /proc/<pid>), and read another process's. */
 #define PROC_CMDLINE_MAX 1024

@@ -37,11 +37,14 @@ struct proc_entry {
 	char exe[256];               /* published at exec for /proc/<pid> */
 	char cmdline[PROC_CMDLINE_MAX];
 	size_t cmdline_len;
+	struct proc_ask ask;         /* /proc requests from other processes */
 };
 
 struct proctab {
 	struct spinlock lock;
 	int next_pid;
+	int tty_fg_pgid;             /* the terminal's foreground group */
+	int tty_sid;                 /* the session the terminal belongs to */
 	struct proc_entry e[MAX_PROCS];
 };
 
@@ -54,6 +57,7 @@ int proctab_init(void)
 	if (!ptab)
 		return -ENOMEM;
 	ptab->next_pid = 2;
+	ptab->tty_fg_pgid = ptab->tty_sid = 1;
 	self = &ptab->e[0];
 	self->pid = self->pgid = self->sid = 1;
 	self->state = P_ALIVE;
@@ -256,11 +260,13 @@ void proc_note_host_child(void)
 	__atomic_store_n(&host_child_ended, 1, __ATOMIC_RELEASE);
 }
 
-/* Move signals other processes posted for us into our own queue. */
+/* Move signals other processes posted for us into our own queue, and
+ * answer a reader of our /proc that asked for something. */
 void proc_absorb_signals(void)
 {
 	if (__atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
 		reap_host_children();
+	proc_ask_answer();
 	if (!self || !__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE))
 		return;
 	spin_lock(&ptab->lock);
@@ -646,6 +652,7 @@ void proc_stop_self(int sig)
 	while (__atomic_load_n(&self->stopped, __ATOMIC_ACQUIRE)) {
 		if (__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE) & (1ULL << 8))
 			proc_exit(9); /* SIGKILL ends a stopped process */
+		proc_ask_answer(); /* a stopped process still shows its /proc */
 		uint32_t seen = __atomic_load_n(&self->cont_word, __ATOMIC_ACQUIRE);
 		if (!__atomic_load_n(&self->stopped, __ATOMIC_ACQUIRE))
 			break;
@@ -763,4 +770,67 @@ int proc_alive(int pid)
 	int r = e && e->state == P_ALIVE;
 	spin_unlock(&ptab->lock);
 	return r;
+}
+
+struct proc_ask *proc_ask_slot(int pid, long *host_pid)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = find(pid);
+	if (e && e->state != P_ALIVE)
+		e = NULL;
+	if (e)
+		*host_pid = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
+	spin_unlock(&ptab->lock);
+	return e ? &e->ask : NULL;
+}
+
+struct proc_ask *proc_ask_own(void)
+{
+	return self ? &self->ask : NULL;
+}
+
+/* ---- the controlling terminal ------------------------------------------ */
+
+/* The sandbox has at most one terminal (the one it inherited); bento
+ * keeps its foreground process group, since the host sees all of the
+ * sandbox's processes as one group. */
+int tty_get_pgrp(void)
+{
+	int fg = __atomic_load_n(&ptab->tty_fg_pgid, __ATOMIC_ACQUIRE);
+	return self->sid == ptab->tty_sid ? fg : -ENOTTY;
+}
+
+int tty_get_sid(void)
+{
+	return self->sid == ptab->tty_sid ? ptab->tty_sid : -ENOTTY;
+}
+
+int tty_set_pgrp(int pgid)
+{
+	if (pgid <= 0)
+		return -EINVAL;
+	if (self->sid != ptab->tty_sid)
+		return -ENOTTY;
+	spin_lock(&ptab->lock);
+	int ok = 0;
+	for (int i = 0; i < MAX_PROCS && !ok; i++)
+		ok = ptab->e[i].state == P_ALIVE && ptab->e[i].pgid == pgid;
+	int r = !ok ? -ESRCH : 0;
+	for (int i = 0; i < MAX_PROCS && r == 0; i++)
+		if (ptab->e[i].state == P_ALIVE && ptab->e[i].pgid == pgid && ptab->e[i].sid != self->sid)
+			r = -EPERM;
+	if (r == 0)
+		__atomic_store_n(&ptab->tty_fg_pgid, pgid, __ATOMIC_RELEASE);
+	spin_unlock(&ptab->lock);
+	return r;
+}
+
+/* Lock-free: used from host signal handlers to route the terminal's
+ * signals (Ctrl-C, Ctrl-Z, ...) to the foreground group only. */
+int tty_in_foreground(void)
+{
+	if (!ptab || !self)
+		return 1;
+	return __atomic_load_n(&self->pgid, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&ptab->tty_fg_pgid, __ATOMIC_ACQUIRE);
 }

@@ -159,6 +159,12 @@ static int dyn_child(const struct pnode *d, long num, struct pnode *out)
 		out->kind = d->ent->dyn == PD_FD ? N_FDLINK : d->ent->dyn == PD_FDINFO ? N_FDINFO : N_FDOBJ;
 		out->ctx.fd = (int)num;
 		return 0;
+	case PD_OFD:
+		if (!proc_other_fd_exists(d->ctx.pid, (int)num))
+			return -ENOENT;
+		out->ent = &proc_other_fd_ent;
+		out->ctx.fd = (int)num;
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -422,6 +428,9 @@ static void list_dir(const struct pnode *n, struct dlist *l)
 		/* fall through */
 	case PD_FD:
 		fd_each(list_fd, &fc);
+		break;
+	case PD_OFD:
+		proc_other_fd_each(n->ctx.pid, list_fd, &fc);
 		break;
 	}
 }

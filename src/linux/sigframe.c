@@ -179,6 +179,12 @@ void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int 
 	int is_fault = (sig == 11 || sig == 7 || sig == 4 || sig == 8 || sig == 5) && info->code > 0;
 	if (!thread_current())
 		return; /* bento's helper threads block all signals */
+	/* The terminal sends Ctrl-C, Ctrl-\, Ctrl-Z and size changes to the
+	 * host's foreground group, which holds every sandbox process; only
+	 * the sandbox's foreground group takes them. */
+	if (info->code == 0x80 && (sig == 2 || sig == 3 || sig == 20 || sig == 28) &&
+	    !tty_in_foreground())
+		return;
 	if (at_guest && thread_is_doomed())
 		thread_die_now(); /* another thread exec'd */
 	if (!at_guest) {

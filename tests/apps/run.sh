@@ -169,6 +169,25 @@ case_busybox_echo() { same -- $BB echo hello from busybox; }
 # cp: O_CREAT with the source's full st_mode, and sendfile.
 case_busybox_cp() { same -- $BB sh -c 'cp words.txt /tmp/bento-app-cp && cat /tmp/bento-app-cp && rm /tmp/bento-app-cp'; }
 case_python_copyfile() { same -- /usr/bin/python3 -B -c 'import shutil,os; shutil.copyfile("words.txt","/tmp/bento-app-pc"); print(open("/tmp/bento-app-pc").read()); os.unlink("/tmp/bento-app-pc")'; }
+# Interactive job control in bash through a pseudo-terminal: Ctrl-C and
+# Ctrl-Z reach only the foreground job, jobs/fg/kill %N work.
+case_bash_job_control() {
+	local d side cmd
+	d=$(new_dir "$CASE")
+	for side in native bento; do
+		if [ $side = native ]; then cmd=(/bin/bash --norc -i); else cmd=("$BENTO" run -- /bin/bash --norc -i); fi
+		timeout 60 /usr/bin/python3 -B "$root/tests/apps/jobctl.py" "${cmd[@]}" 2>&1 | tr -d '\r' |
+			sed -e 's/^\[\([0-9]*\)\] [0-9]*$/[\1] PID/' -e '/^$/d' >"$d/$side.out"
+		echo "${PIPESTATUS[0]}" >"$d/$side.status"
+		: >"$d/$side.err"
+	done
+	# The transcript must show the session actually ran.
+	if ! grep -q '^\[2\]+  Stopped' "$d/native.out"; then
+		t_fail "apps/$CASE" "the native session did not run (no stopped job)" "$d/native.out"
+		return
+	fi
+	t_compare "apps/$CASE" "$d"
+}
 # A program named without a slash is found through the guest's PATH.
 case_path_lookup() { same -- sh -c 'echo found through PATH; ls / >/dev/null; echo $?'; }
 case_busybox_sh_builtins() {
