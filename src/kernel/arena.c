@@ -14,6 +14,7 @@ struct arena {
 	struct { uintptr_t p; size_t len; } cache[64];
 	int ncache;
 	uint32_t poll_words[2];    /* readiness counter and its sleepers (file.c) */
+	uint32_t waiters[256];     /* sleepers per hash of a shared word (signal.c) */
 };
 
 static struct arena *arena;
@@ -90,6 +91,12 @@ void *shm_zalloc(size_t n)
 void shm_free(void *p)
 {
 	heap_free(&arena->heap, p);
+}
+
+uint32_t *arena_waiters(const void *word)
+{
+	uintptr_t a = (uintptr_t)word >> 2;
+	return &arena->waiters[(a ^ (a >> 8)) % 256];
 }
 
 uint32_t *arena_poll_words(void)

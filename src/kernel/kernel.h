@@ -206,6 +206,8 @@ void shm_free(void *p);
  * else 0 (the caller re-checks its condition). */
 int kwait_shared(uint32_t *word, uint32_t val);
 void kwake_shared(uint32_t *word);
+/* How many processes sleep on shared words hashing like word. */
+uint32_t *arena_waiters(const void *word);
 /* Two words in the arena for readiness waits (file.c): a counter bumped
  * on every kwake_shared, and the number of pollers sleeping on it. */
 uint32_t *arena_poll_words(void);

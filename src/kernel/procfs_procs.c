@@ -1,8 +1,9 @@
-/* procfs_procs.c — /proc/<pid> of the sandbox's other processes. Their
- * memory and descriptors live in their own host processes, out of reach;
- * what the shared process table knows (ids, state, name, the program and
- * its arguments as of its last exec) is shown as stat, status, comm,
- * cmdline and exe. */
+/* procfs_procs.c — /proc/<pid> of the sandbox's other processes. What
+ * the shared process table knows (ids, state, name, the program and its
+ * arguments as of its last exec) is shown as stat, status, comm, cmdline
+ * and exe. Their descriptors and memory map live in their own host
+ * processes: fd/ and maps ask the process itself (procfs_ask.c), and the
+ * answers are generated here too, in the asked process. */
 #include "kernel/procfs.h"
 
 struct proc_info {
@@ -124,10 +125,124 @@ static void gen_exe(struct pbuf *b, const struct pctx *c)
 		pb_printf(b, "%s", buf);
 }
 
+/* ---- asked of the process itself --------------------------------------- */
+
+/* One record of the descriptor list: "N target" and a NUL (a target may
+ * hold any other byte). */
+static void fd_record(int fd, struct file *f, void *ctx)
+{
+	struct pbuf *b = ctx;
+	pb_printf(b, "%d ", fd);
+	proc_fd_link_text(b, f);
+	pb_write(b, "", 1);
+}
+
+/* This process's memory map, as its /proc/self/maps shows it. */
+static void maps_into(struct pbuf *b)
+{
+	for (size_t n = 16384; n <= (16u << 20); n *= 2) {
+		char *buf = kmalloc(n);
+		if (!buf)
+			break;
+		size_t used = vm_format_maps(buf, n);
+		if (used + 256 < n) {
+			pb_write(b, buf, used);
+			kfree(buf);
+			return;
+		}
+		kfree(buf);
+	}
+	b->err = -ENOMEM;
+}
+
+void proc_answer_text(int what, struct pbuf *b)
+{
+	if (what == PROC_ASK_FDS)
+		fd_each(fd_record, b);
+	else if (what == PROC_ASK_MAPS)
+		maps_into(b);
+}
+
+/* A descriptor number at the start of a record, or -1. */
+static int record_fd(const char *s)
+{
+	int fd = 0, digits = 0;
+	for (; *s >= '0' && *s <= '9' && digits < 9; s++, digits++)
+		fd = fd * 10 + (*s - '0');
+	return digits && *s == ' ' ? fd : -1;
+}
+
+/* Call fn(fd, target, ctx) for each of pid's descriptors, in ascending
+ * order: 0, or -ENOENT when the process does not answer. */
+static int each_record(int pid, void (*fn)(int fd, const char *target, void *ctx), void *ctx)
+{
+	struct pbuf b = { NULL, 0, 0, 0 };
+	int r = proc_ask(pid, PROC_ASK_FDS, &b);
+	if (r == 0 && b.err)
+		r = b.err;
+	for (size_t at = 0; r == 0 && at < b.len; at += strlen(b.data + at) + 1) {
+		int fd = record_fd(b.data + at);
+		if (fd >= 0)
+			fn(fd, strchr(b.data + at, ' ') + 1, ctx);
+	}
+	kfree(b.data);
+	return r;
+}
+
+struct fd_walk {
+	void (*fn)(int fd, struct file *f, void *ctx);
+	void *ctx;
+	int fd;                 /* the one looked for, or -1 */
+	struct pbuf *link;      /* its target goes here */
+	int found;
+};
+
+static void walk_record(int fd, const char *target, void *ctx)
+{
+	struct fd_walk *w = ctx;
+	if (w->fn)
+		w->fn(fd, NULL, w->ctx);
+	if (fd == w->fd && !w->found && w->link)
+		pb_printf(w->link, "%s", target);
+	w->found |= fd == w->fd;
+}
+
+int proc_other_fd_each(int pid, void (*fn)(int fd, struct file *f, void *ctx), void *ctx)
+{
+	struct fd_walk w = { fn, ctx, -1, NULL, 0 };
+	return each_record(pid, walk_record, &w);
+}
+
+int proc_other_fd_exists(int pid, int fd)
+{
+	struct fd_walk w = { NULL, NULL, fd, NULL, 0 };
+	return each_record(pid, walk_record, &w) == 0 && w.found;
+}
+
+/* readlink of fd/N: what the process's own fd/N shows; ENOENT once the
+ * descriptor is closed or the process does not answer. */
+static void gen_fd_link(struct pbuf *b, const struct pctx *c)
+{
+	struct fd_walk w = { NULL, NULL, c->fd, b, 0 };
+	if (each_record(c->pid, walk_record, &w) < 0 || !w.found)
+		b->err = -ENOENT;
+}
+
+/* maps: empty when the process does not answer (a zombie, say), as
+ * Linux shows it for a process whose memory is gone. */
+static void gen_maps(struct pbuf *b, const struct pctx *c)
+{
+	proc_ask(c->pid, PROC_ASK_MAPS, b);
+}
+
+const struct pent proc_other_fd_ent = { .name = "", .mode = P_LNK, .gen = gen_fd_link };
+
 const struct pent proc_other_ents[] = {
 	{ .name = "exe", .mode = P_LNK, .gen = gen_exe },
 	{ .name = "cmdline", .mode = P_REG(0444), .gen = gen_cmdline },
 	{ .name = "comm", .mode = P_REG(0444), .gen = gen_comm },
+	{ .name = "fd", .mode = P_DIR(0500), .dyn = PD_OFD },
+	{ .name = "maps", .mode = P_REG(0444), .gen = gen_maps },
 	{ .name = "stat", .mode = P_REG(0444), .gen = gen_stat },
 	{ .name = "status", .mode = P_REG(0444), .gen = gen_status },
 	{ .name = NULL },

@@ -340,13 +340,19 @@ int kwait_shared(uint32_t *word, uint32_t val)
 	struct b_timespec slice = { 0, 50000000 };
 	if (sig_has_deliverable())
 		return -EINTR;
+	/* Count ourselves before the host compares the word, so that a
+	 * waker that sees no sleeper can skip the host call (as futex.c). */
+	uint32_t *count = arena_waiters(word);
+	__atomic_add_fetch(count, 1, __ATOMIC_SEQ_CST);
 	plat_wait_shared(word, val, &slice);
+	__atomic_sub_fetch(count, 1, __ATOMIC_SEQ_CST);
 	return sig_has_deliverable() ? -EINTR : 0;
 }
 
 void kwake_shared(uint32_t *word)
 {
 	__atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);
-	plat_wake_shared(word, 0x7fffffff);
+	if (__atomic_load_n(arena_waiters(word), __ATOMIC_SEQ_CST))
+		plat_wake_shared(word, 0x7fffffff);
 	poll_notify();
 }
