@@ -3,10 +3,16 @@
  *     micro CASE [FILE]      prints one number: nanoseconds per operation
  *
  * Each case runs its operation a few hundred times to warm up (under bento
- * the first call at a site traps and the site is rewritten), then in
- * batches of doubling size until at least 200 ms have passed, timed with
+ * the first call at a site traps and the site is rewritten; the process
+ * cases, which take a millisecond or so each, 16 times), then in batches
+ * of doubling size until at least 200 ms have passed, timed with
  * clock_gettime(CLOCK_MONOTONIC). FILE is a host file of at least 1 MiB
  * (pread, open, stat). The program only measures: it judges nothing.
+ *
+ * Process cases (issue 3): fork_exit (fork, the child _exits at once,
+ * waitpid), fork_exec (fork, the child execs /bin/true, waitpid) and
+ * pipe_pingpong (one byte to a child process over one pipe and back over
+ * another: a round trip between two processes).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -19,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +33,8 @@
 #define WARMUP 256
 
 static const char *file = "data";
-static int fd = -1, pfd[2];
+static int fd = -1, pfd[2], back[2];
+static pid_t partner = -1;	/* pipe_pingpong's other process */
 static char buf[4096];
 static sigset_t mask;
 static uint32_t futex_word;
@@ -146,22 +154,90 @@ static void op_mmap(long i)
 		die("munmap");
 }
 
+static void reap(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "micro: child failed (status 0x%x)\n", status);
+		exit(1);
+	}
+}
+
+static void op_fork_exit(long i)
+{
+	(void)i;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+}
+
+static void op_fork_exec(long i)
+{
+	(void)i;
+	static char *const argv[] = { "true", NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv("/bin/true", argv);
+		_exit(127);
+	}
+	reap(pid);
+}
+
+static void op_pingpong(long i)
+{
+	(void)i;
+	if (write(pfd[1], "x", 1) != 1 || read(back[0], buf, 1) != 1)
+		die("ping-pong");
+}
+
+/* pipe_pingpong's partner: echoes every byte until the pipe closes. */
+static void start_partner(void)
+{
+	if (pipe(pfd) || pipe(back))
+		die("pipe");
+	partner = fork();
+	if (partner < 0)
+		die("fork");
+	if (partner == 0) {
+		char c;
+		close(pfd[1]);
+		close(back[0]);
+		while (read(pfd[0], &c, 1) == 1)
+			if (write(back[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(pfd[0]);
+	close(back[1]);
+}
+
 static const struct {
 	const char *name;
 	void (*op)(long);
-	int setup; /* 1: open /dev/zero, 2: open FILE, 3: pipe, 4: sigmask */
+	int setup; /* 1: open /dev/zero, 2: open FILE, 3: pipe, 4: sigmask,
+		      5: a partner process */
+	int warmup;
 } cases[] = {
-	{ "getpid", op_getpid, 0 },
-	{ "clock_gettime", op_clock, 0 },
-	{ "sigprocmask", op_sigprocmask, 4 },
-	{ "futex_wake", op_futex_wake, 0 },
-	{ "read_zero", op_read_zero, 1 },
-	{ "pread_4k", op_pread, 2 },
-	{ "pipe_rw", op_pipe, 3 },
-	{ "open_close", op_open_close, 0 },
-	{ "stat", op_stat, 0 },
-	{ "thread", op_thread, 0 },
-	{ "mmap_1m", op_mmap, 0 },
+	{ "getpid", op_getpid, 0, WARMUP },
+	{ "clock_gettime", op_clock, 0, WARMUP },
+	{ "sigprocmask", op_sigprocmask, 4, WARMUP },
+	{ "futex_wake", op_futex_wake, 0, WARMUP },
+	{ "read_zero", op_read_zero, 1, WARMUP },
+	{ "pread_4k", op_pread, 2, WARMUP },
+	{ "pipe_rw", op_pipe, 3, WARMUP },
+	{ "open_close", op_open_close, 0, WARMUP },
+	{ "stat", op_stat, 0, WARMUP },
+	{ "thread", op_thread, 0, WARMUP },
+	{ "mmap_1m", op_mmap, 0, WARMUP },
+	{ "fork_exit", op_fork_exit, 0, 16 },
+	{ "fork_exec", op_fork_exec, 0, 16 },
+	{ "pipe_pingpong", op_pingpong, 5, WARMUP },
 };
 
 int main(int argc, char **argv)
@@ -200,10 +276,13 @@ int main(int argc, char **argv)
 		if (sigprocmask(SIG_SETMASK, NULL, &mask))
 			die("sigprocmask");
 		break;
+	case 5:
+		start_partner();
+		break;
 	}
 	void (*op)(long) = cases[c].op;
-	long i = 0;
-	for (; i < WARMUP; i++)
+	long i = 0, warmup = cases[c].warmup;
+	for (; i < warmup; i++)
 		op(i);
 	long ops = 0;
 	long long spent = 0;
@@ -213,6 +292,10 @@ int main(int argc, char **argv)
 			op(i);
 		spent += now_ns() - t0;
 		ops += batch;
+	}
+	if (partner > 0) {
+		close(pfd[1]);
+		reap(partner);
 	}
 	printf("%.1f\n", (double)spent / (double)ops);
 	return 0;

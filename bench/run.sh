@@ -9,7 +9,7 @@
 # It only reports: no time is asserted, and it exits 0 unless a run fails.
 #
 # Environment: BENCH_RUNS (default 5) rounds; BENCH_STARTUP_N (default 50)
-# start-ups per column; BENCH_ONLY=micro|startup|apps to run one group.
+# start-ups per column; BENCH_ONLY=micro|procs|startup|apps to run one group.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -65,7 +65,7 @@ median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "nan"; else if (N
 
 fmt() { # value unit
 	awk -v v="$1" -v u="$2" 'BEGIN {
-		if (u == "ns") { if (v < 10000) printf "%.1f ns", v; else if (v < 1e7) printf "%.2f us", v / 1e3; else printf "%.2f ms", v / 1e6 }
+		if (u == "ns") { if (v < 10000) printf "%.1f ns", v; else if (v < 1e6) printf "%.2f us", v / 1e3; else printf "%.2f ms", v / 1e6 }
 		else printf "%.2f ms", v / 1e6 }'
 }
 
@@ -121,9 +121,11 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$RUNS rounds, interleaved; each row: medians, ratios = median(bento) / median(native)"
 
+# M CASE TARGET: one row of bench/micro.c.
+M() { measure "$1" ns "$2" 0 "$D/micro" "$1" "$D/data" -- /b/micro "$1" /b/data; }
+
 if [ -z "$ONLY" ] || [ "$ONLY" = micro ]; then
 	header "micro (time per operation)"
-	M() { measure "$1" ns "$2" 0 "$D/micro" "$1" "$D/data" -- /b/micro "$1" /b/data; }
 	M getpid "< 30 ns, >= 20x native"
 	M clock_gettime "<= 1.10x (vDSO)"
 	M sigprocmask "< 30 ns (own answer)"
@@ -138,6 +140,15 @@ if [ -z "$ONLY" ] || [ "$ONLY" = micro ]; then
 	g=$(awk '$1 == "getpid" {printf "%.1f", $2 / $3}' "$W/summary")
 	echo
 	echo "native getpid / bento getpid: ${g}x"
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = procs ]; then
+	# Issue 3: processes. micro times them like the rows above; the
+	# guest's /bin/true is the host's, through the default /usr mount.
+	header "processes (time per operation)"
+	M fork_exit "-"
+	M fork_exec "<= 1.5x"
+	M pipe_pingpong "-"
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = startup ]; then

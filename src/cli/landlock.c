@@ -120,16 +120,13 @@ static uint64_t fs_rights_of_abi(int abi)
 	return r;
 }
 
-/* Grants rights beneath the file or directory fd (an O_PATH is fine). */
-static int add_rule(struct ruleset *rs, int fd, uint64_t rights,
-		    const char *what)
+/* add_rule() for a descriptor whose file type is known already. */
+static int add_rule_mode(struct ruleset *rs, int fd, mode_t mode,
+			 uint64_t rights, const char *what)
 {
 	struct landlock_path_beneath_attr attr = { 0 };
-	struct stat st;
 
-	if (fstat(fd, &st) < 0)
-		return fail(rs, "landlock: stat %s: %s", what, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(mode))
 		rights &= FS_FILE;
 	rights &= rs->handled_fs;
 	if (!rights)
@@ -141,6 +138,17 @@ static int add_rule(struct ruleset *rs, int fd, uint64_t rights,
 		return fail(rs, "landlock: rule for %s: %s", what,
 			    strerror(errno));
 	return 0;
+}
+
+/* Grants rights beneath the file or directory fd (an O_PATH is fine). */
+static int add_rule(struct ruleset *rs, int fd, uint64_t rights,
+		    const char *what)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return fail(rs, "landlock: stat %s: %s", what, strerror(errno));
+	return add_rule_mode(rs, fd, st.st_mode, rights, what);
 }
 
 /* True when guest path `path` is one of the hidden paths. */
@@ -207,16 +215,22 @@ static int grant_except(struct ruleset *rs, int dirfd, const char *guest,
 			uint64_t rights);
 
 /*
- * Grants the entry `name` of the directory dirfd (guest path `guest`):
- * fully, or entry by entry when a skipped path lies beneath it.
+ * Grants the entry `name` of the directory dirfd (guest path `guest`,
+ * d_type `type` as listed): fully, or entry by entry when a skipped path
+ * lies beneath it.
  */
 static int grant_entry(struct ruleset *rs, int dirfd, const char *name,
-		       const char *guest, uint64_t rights)
+		       unsigned char type, const char *guest, uint64_t rights)
 {
 	struct stat st;
 	int fd, rc;
 
 	if (is_skipped(rs->p, guest))
+		return 0;
+	/* A symlink gets nothing (below): listed as one, it is not even
+	 * opened. Should it have been replaced since, what is there now
+	 * gets nothing either, which is the safe side. */
+	if (type == DT_LNK)
 		return 0;
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -235,7 +249,7 @@ static int grant_entry(struct ruleset *rs, int dirfd, const char *name,
 	else if (S_ISDIR(st.st_mode) && skips_beneath(rs->p, guest))
 		rc = grant_except(rs, fd, guest, rights);
 	else
-		rc = add_rule(rs, fd, rights, guest);
+		rc = add_rule_mode(rs, fd, st.st_mode, rights, guest);
 	close(fd);
 	return rc;
 }
@@ -270,7 +284,7 @@ static int grant_except(struct ruleset *rs, int dirfd, const char *guest,
 			     strcmp(guest, "/") == 0 ? "" : guest,
 			     d->d_name) >= (int)sizeof path)
 			continue;	/* no guest can name it either */
-		rc = grant_entry(rs, dirfd, d->d_name, path, rights);
+		rc = grant_entry(rs, dirfd, d->d_name, d->d_type, path, rights);
 	}
 	closedir(dir);
 	return rc;
@@ -297,15 +311,23 @@ static int grant_mount(struct ruleset *rs, const struct entry *e)
 	return add_rule(rs, e->fd, rights, e->guest);
 }
 
-/* Creates the ruleset: what it handles is denied unless a rule grants it. */
-static int create_ruleset(struct ruleset *rs, int abi)
+/* True when TCP must be shut: --net none without a private network
+ * namespace (in one, TCP reaches only its own loopback). */
+static bool deny_tcp(const struct policy *p, int abi)
+{
+	return abi >= 4 && p->net == NET_NONE && !p->net_private;
+}
+
+/*
+ * Creates the ruleset: what it handles is denied unless a rule grants it.
+ * With handle_tcp, TCP bind and connect too, with no port rule: no TCP.
+ */
+static int create_ruleset(struct ruleset *rs, int abi, bool handle_tcp)
 {
 	struct ruleset_attr attr = { 0 };
 
 	attr.handled_access_fs = rs->handled_fs = fs_rights_of_abi(abi);
-	/* No port rules: with --net none and no private network namespace
-	 * there is no TCP at all (in one, TCP reaches only its loopback). */
-	if (abi >= 4 && rs->p->net == NET_NONE && !rs->p->net_private)
+	if (handle_tcp)
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 					  LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	if (abi >= 6)
@@ -334,6 +356,16 @@ static int add_policy_rules(struct ruleset *rs, int exec_fd)
 	return 0;
 }
 
+/* Sets no_new_privs and restricts the caller with the ruleset rs->fd. */
+static int restrict_self(struct ruleset *rs)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(rs, "no_new_privs: %s", strerror(errno));
+	if (syscall(SYS_landlock_restrict_self, rs->fd, 0) < 0)
+		return fail(rs, "landlock: restrict: %s", strerror(errno));
+	return 0;
+}
+
 int landlock_apply(const struct policy *p, int exec_fd, char *err,
 		   size_t errlen)
 {
@@ -342,21 +374,60 @@ int landlock_apply(const struct policy *p, int exec_fd, char *err,
 
 	if (abi <= 0)
 		return 0;
-	if (create_ruleset(&rs, abi) < 0)
+	if (create_ruleset(&rs, abi, deny_tcp(p, abi)) < 0)
 		return -1;
-	if (add_policy_rules(&rs, exec_fd) < 0)
-		goto fail;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		fail(&rs, "no_new_privs: %s", strerror(errno));
-		goto fail;
-	}
-	if (syscall(SYS_landlock_restrict_self, rs.fd, 0) < 0) {
-		fail(&rs, "landlock: restrict: %s", strerror(errno));
-		goto fail;
+	if (add_policy_rules(&rs, exec_fd) < 0 || restrict_self(&rs) < 0) {
+		close(rs.fd);
+		return -1;
 	}
 	close(rs.fd);
 	return abi;
-fail:
+}
+
+int landlock_create(const struct policy *p, int abi, char *err,
+		    size_t errlen)
+{
+	struct ruleset rs = { .fd = -1, .p = p, .err = err, .errlen = errlen };
+
+	if (create_ruleset(&rs, abi, false) < 0)
+		return -1;
+	return rs.fd;
+}
+
+int landlock_add_rules(int fd, const struct policy *p, int abi, int exec_fd,
+		       char *err, size_t errlen)
+{
+	struct ruleset rs = { .fd = fd, .handled_fs = fs_rights_of_abi(abi),
+			      .p = p, .err = err, .errlen = errlen };
+
+	return add_policy_rules(&rs, exec_fd);
+}
+
+int landlock_restrict(int fd, const struct policy *p, int abi, char *err,
+		      size_t errlen)
+{
+	struct ruleset rs = { .fd = fd, .p = p, .err = err, .errlen = errlen };
+	struct ruleset_attr tcp = {
+		.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+				      LANDLOCK_ACCESS_NET_CONNECT_TCP,
+	};
+
+	if (restrict_self(&rs) < 0)
+		return -1;
+	if (!deny_tcp(p, abi))
+		return 0;
+	/*
+	 * A second layer that handles TCP alone, with no port rule. Layers
+	 * intersect, so the two are the one ruleset landlock_apply() makes.
+	 */
+	rs.fd = (int)syscall(SYS_landlock_create_ruleset, &tcp, sizeof tcp, 0);
+	if (rs.fd < 0)
+		return fail(&rs, "landlock: create TCP ruleset: %s",
+			    strerror(errno));
+	if (restrict_self(&rs) < 0) {
+		close(rs.fd);
+		return -1;
+	}
 	close(rs.fd);
-	return -1;
+	return 0;
 }

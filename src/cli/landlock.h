@@ -41,4 +41,26 @@ int landlock_abi(void);
 int landlock_apply(const struct policy *p, int exec_fd, char *err,
 		   size_t errlen);
 
+/*
+ * landlock_apply() in three steps, so that one process can add the rules
+ * while another makes its namespaces (main.c: the supervisor fills the
+ * ruleset while its child unshares, which takes as long):
+ *  - landlock_create(): the empty ruleset of ABI abi (>= 1) for p, TCP not
+ *    handled; its descriptor (close-on-exec) is shared across a fork.
+ *    Returns it, or -1 with the reason in err;
+ *  - landlock_add_rules(): p's rules and exec_fd's into ruleset fd;
+ *    0, or -1 with err;
+ *  - landlock_restrict(): no_new_privs, then restricts the caller with fd
+ *    and, where landlock_apply() would have handled TCP (--net none
+ *    without a private network namespace: p->net_private false, ABI >= 4),
+ *    with a second layer that shuts TCP: layers intersect, so the result
+ *    is landlock_apply()'s. 0, or -1 with err.
+ */
+int landlock_create(const struct policy *p, int abi, char *err,
+		    size_t errlen);
+int landlock_add_rules(int fd, const struct policy *p, int abi, int exec_fd,
+		       char *err, size_t errlen);
+int landlock_restrict(int fd, const struct policy *p, int abi, char *err,
+		      size_t errlen);
+
 #endif

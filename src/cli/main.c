@@ -40,6 +40,9 @@ struct run {
 	char sandbox[PATH_MAX];	/* path of bento-sandbox */
 	int sandbox_fd;		/* O_PATH, close-on-exec; -1 when absent */
 	pid_t supervisor;	/* pid of the parent, for the child */
+	int ruleset_fd;		/* the Landlock ruleset (supervise()); -1: none */
+	int ruleset_abi;	/* its ABI version */
+	int ruleset_ready;	/* read end: the supervisor added the rules */
 	bool print_argv;	/* BENTO_PRINT_ARGV */
 	bool namespaces;	/* not BENTO_NO_NAMESPACES */
 	bool help;
@@ -300,6 +303,38 @@ static const char *net_label(const struct policy *p, int created)
 }
 
 /*
+ * The child's Landlock: waits until the supervisor says it has added the
+ * rules to the ruleset they share (supervise()), then restricts itself
+ * with it. Returns the ABI version, 0 without Landlock, or -1 with err.
+ */
+static int child_landlock(struct run *r, char *err, size_t errlen)
+{
+	char msg[sizeof r->policy.err + 1];
+	ssize_t n;
+
+	if (r->ruleset_fd < 0)
+		return 0;
+	do
+		n = read(r->ruleset_ready, msg, sizeof msg - 1);
+	while (n < 0 && errno == EINTR);
+	close(r->ruleset_ready);
+	if (n <= 0) {
+		snprintf(err, errlen, "landlock: no rules from the supervisor");
+		return -1;
+	}
+	msg[n] = '\0';
+	if (msg[0] != 'y') {
+		snprintf(err, errlen, "%s", msg + 1);
+		return -1;
+	}
+	if (landlock_restrict(r->ruleset_fd, &r->policy, r->ruleset_abi, err,
+			      errlen) < 0)
+		return -1;
+	close(r->ruleset_fd);
+	return r->ruleset_abi;
+}
+
+/*
  * The child: confine, then execute bento-sandbox (or print its argv).
  * Returns the exit status when it could not execute it.
  */
@@ -321,7 +356,7 @@ static int run_child(struct run *r)
 		return BENTO_EXIT_INTERNAL;
 	}
 	r->policy.net_private = private_net && (created & CONFINE_NET);
-	abi = landlock_apply(&r->policy, r->sandbox_fd, err, sizeof err);
+	abi = child_landlock(r, err, sizeof err);
 	if (abi < 0) {
 		fprintf(stderr, "bento: %s\n", err);
 		return BENTO_EXIT_INTERNAL;
@@ -359,22 +394,89 @@ static int open_sandbox(struct run *r)
 	return -1;
 }
 
+/*
+ * Makes the empty Landlock ruleset, to be shared with the child, and the
+ * pipe on which the child learns that its rules are in (ready[1]: the
+ * supervisor's end). Without Landlock, neither (ready[1] is -1). Returns
+ * 0, or -1 after printing the error.
+ */
+static int start_landlock(struct run *r, int ready[2])
+{
+	int abi = landlock_abi();
+
+	ready[0] = ready[1] = -1;
+	if (abi <= 0)
+		return 0;
+	r->ruleset_fd = landlock_create(&r->policy, abi, r->policy.err,
+					sizeof r->policy.err);
+	if (r->ruleset_fd < 0) {
+		fprintf(stderr, "bento: %s\n", r->policy.err);
+		return -1;
+	}
+	r->ruleset_abi = abi;
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		fprintf(stderr, "bento: pipe: %s\n", strerror(errno));
+		close(r->ruleset_fd);
+		r->ruleset_fd = -1;
+		return -1;
+	}
+	r->ruleset_ready = ready[0];
+	return 0;
+}
+
+/*
+ * The supervisor's half of Landlock, done while the child makes its
+ * namespaces (about as long, on another CPU): adds the policy's rules to
+ * the shared ruleset and tells the child on ready_w, "y", or "n" and the
+ * reason. Then closes its own handles of both.
+ */
+static void add_landlock_rules(struct run *r, int ready_w)
+{
+	char msg[sizeof r->policy.err + 1];
+
+	if (r->ruleset_fd < 0)
+		return;
+	msg[1] = '\0';
+	msg[0] = landlock_add_rules(r->ruleset_fd, &r->policy, r->ruleset_abi,
+				    r->sandbox_fd, msg + 1,
+				    sizeof msg - 1) == 0 ? 'y' : 'n';
+	if (msg[0] == 'y')
+		msg[1] = '\0';
+	/* Shorter than PIPE_BUF: one write that never blocks. EPIPE (SIGPIPE
+	 * is held) when the child is gone already: nobody to tell. */
+	if (write(ready_w, msg, 1 + strlen(msg + 1)) < 0)
+		cli_debug("landlock: the child is gone: %s", strerror(errno));
+	close(ready_w);
+	close(r->ruleset_ready);
+	close(r->ruleset_fd);
+	r->ruleset_fd = r->ruleset_ready = -1;
+}
+
 /* Forks the sandbox and supervises it. Returns the exit status. */
 static int supervise(struct run *r)
 {
+	int ready[2];
 	pid_t pid;
 
 	if (supervisor_become_subreaper() < 0)
 		cli_debug("cannot become a subreaper: %s", strerror(errno));
 	r->supervisor = getpid();
+	if (start_landlock(r, ready) < 0)
+		return BENTO_EXIT_INTERNAL;
 	fflush(NULL);	/* the child must not inherit unwritten output */
 	pid = supervisor_fork();
 	if (pid < 0) {
 		fprintf(stderr, "bento: fork: %s\n", strerror(errno));
+		if (ready[1] >= 0)
+			close(ready[1]);
 		return BENTO_EXIT_INTERNAL;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		if (ready[1] >= 0)
+			close(ready[1]);
 		_exit(run_child(r));
+	}
+	add_landlock_rules(r, ready[1]);
 	/* Returns once the sandbox and every process it left are gone. */
 	return supervisor_wait(pid, r->timeout, true);
 }
@@ -422,6 +524,7 @@ static int cmd_run(int argc, char **argv)
 
 	policy_init(&r.policy);
 	r.sandbox_fd = -1;
+	r.ruleset_fd = r.ruleset_ready = -1;
 	r.print_argv = env_flag("BENTO_PRINT_ARGV");
 	r.namespaces = !env_flag("BENTO_NO_NAMESPACES");
 	if (parse_run(&r, argc, argv) < 0) {

@@ -70,7 +70,11 @@ long futex_op(uint32_t *uaddr, int op, uint32_t val, const struct b_timespec *ts
 	if (cmd == CMD_WAIT || cmd == CMD_WAIT_BITSET) {
 		if (sig_has_deliverable())
 			return -EINTR;
-		return wait_once(uaddr, op, val, ts, val3);
+		long r = wait_once(uaddr, op, val, ts, val3);
+		/* A kick that brings no signal for the guest (a reader of its
+		 * /proc, a child's end) is a spurious wake-up, as futex(2)
+		 * allows, not EINTR. */
+		return r == -EINTR && !sig_has_deliverable() ? 0 : r;
 	}
 	if ((cmd == CMD_WAKE || cmd == CMD_WAKE_BITSET) && private && !untracked) {
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);

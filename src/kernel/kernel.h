@@ -293,13 +293,17 @@ struct proc_ask {
 	char *buf;          /* the answer in the arena, or NULL */
 	size_t len;
 };
-/* The slot of live process pid and its host pid, or NULL (proc.c). */
-struct proc_ask *proc_ask_slot(int pid, long *host_pid);
+/* The slot of live process pid, or NULL (proc.c). With kick set, pid is
+ * also kicked to its next signal check, even when stopped. */
+struct proc_ask *proc_ask_slot(int pid, int kick);
 /* This process's slot, or NULL before the table exists (proc.c). */
 struct proc_ask *proc_ask_own(void);
 /* At a signal check: answer a request waiting in this process's slot.
  * Cheap when there is none; never waits for the reader. */
 void proc_ask_answer(void);
+/* An entry is being reused: free an answer that its reader (who died)
+ * never took. */
+void proc_ask_reset(struct proc_ask *a);
 /* Make the program path and command line visible to the sandbox's other
  * processes (their /proc/<pid>), and read another process's. */
 #define PROC_CMDLINE_MAX 1024

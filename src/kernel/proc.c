@@ -45,6 +45,11 @@ struct proctab {
 	int next_pid;
 	int tty_fg_pgid;             /* the terminal's foreground group */
 	int tty_sid;                 /* the session the terminal belongs to */
+	/* e[0..used) have been handed out at least once; the rest are still
+	 * P_FREE and untouched. Scans stop at used: the table is megabytes
+	 * of fresh shared memory, and reading a field of every entry would
+	 * fault in every page of it (~2 ms at each start-up). */
+	int used;
 	struct proc_entry e[MAX_PROCS];
 };
 
@@ -58,6 +63,7 @@ int proctab_init(void)
 		return -ENOMEM;
 	ptab->next_pid = 2;
 	ptab->tty_fg_pgid = ptab->tty_sid = 1;
+	ptab->used = 1;
 	self = &ptab->e[0];
 	self->pid = self->pgid = self->sid = 1;
 	self->state = P_ALIVE;
@@ -67,7 +73,7 @@ int proctab_init(void)
 
 static int pid_in_use(int pid)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < ptab->used; i++)
 		if (ptab->e[i].state != P_FREE &&
 		    (ptab->e[i].pid == pid || ptab->e[i].pgid == pid || ptab->e[i].sid == pid))
 			return 1;
@@ -99,17 +105,20 @@ int pid_alloc(void)
 
 static struct proc_entry *find(int pid)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < ptab->used; i++)
 		if (ptab->e[i].state != P_FREE && ptab->e[i].pid == pid)
 			return &ptab->e[i];
 	return NULL;
 }
 
+/* Caller holds the lock. */
 static struct proc_entry *free_slot(void)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < ptab->used; i++)
 		if (ptab->e[i].state == P_FREE)
 			return &ptab->e[i];
+	if (ptab->used < MAX_PROCS)
+		return &ptab->e[ptab->used++];
 	return NULL;
 }
 
@@ -156,6 +165,7 @@ long proc_fork_ex(int vfork, uintptr_t parent_sp, int clone_parent, int exit_sig
 		spin_unlock(&ptab->lock);
 		return -EAGAIN;
 	}
+	proc_ask_reset(&e->ask);
 	memset(e, 0, sizeof(*e));
 	e->pid = pid;
 	e->ppid = clone_parent && self->pid != 1 ? self->ppid : self->pid;
@@ -325,7 +335,7 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info)
 	int found = 0, nkill = 0;
 	struct proc_entry *killed[64];
 	spin_lock(&ptab->lock);
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < ptab->used; i++) {
 		struct proc_entry *e = &ptab->e[i];
 		if (!matches(e, pid))
 			continue;
@@ -391,7 +401,7 @@ static int new_parent(void)
 static void reparent_children(void)
 {
 	int heir = new_parent();
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < ptab->used; i++) {
 		struct proc_entry *c = &ptab->e[i];
 		if (c->state == P_FREE || c->ppid != self->pid)
 			continue;
@@ -416,7 +426,7 @@ int proc_subreaper(int set)
 /* pid 1 is leaving: every other process of the sandbox goes too. */
 static void kill_everyone(void)
 {
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < ptab->used; i++) {
 		struct proc_entry *e = &ptab->e[i];
 		if (e != self && e->state == P_ALIVE && e->host_pid > 0)
 			plat_process_signal(e->host_pid, 1);
@@ -457,7 +467,7 @@ static void reap_host_children(void)
 	int status;
 	while ((host = plat_process_reap(&status)) > 0) {
 		spin_lock(&ptab->lock);
-		for (int i = 0; i < MAX_PROCS; i++) {
+		for (int i = 0; i < ptab->used; i++) {
 			struct proc_entry *e = &ptab->e[i];
 			if (e->state == P_ALIVE && e->host_pid == host) {
 				e->wstatus = status & 0x7f ? (status & 0x7f) : 9;
@@ -497,7 +507,7 @@ int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 		uint32_t seen = __atomic_load_n(&self->child_event, __ATOMIC_ACQUIRE);
 		int any = 0;
 		spin_lock(&ptab->lock);
-		for (int i = 0; i < MAX_PROCS; i++) {
+		for (int i = 0; i < ptab->used; i++) {
 			struct proc_entry *e = &ptab->e[i];
 			if (!wait_matches(e, pid, options))
 				continue;
@@ -577,7 +587,7 @@ int proc_setpgid(int pid, int pgid)
 	else {
 		int target = pgid ? pgid : e->pid;
 		int ok = target == e->pid;
-		for (int i = 0; i < MAX_PROCS && !ok; i++)
+		for (int i = 0; i < ptab->used && !ok; i++)
 			ok = ptab->e[i].state != P_FREE && ptab->e[i].pgid == target &&
 			     ptab->e[i].sid == self->sid;
 		if (!ok)
@@ -596,7 +606,7 @@ int proc_setsid(void)
 	spin_lock(&ptab->lock);
 	int r = -EPERM;
 	int leader = 0;
-	for (int i = 0; i < MAX_PROCS; i++)
+	for (int i = 0; i < ptab->used; i++)
 		if (ptab->e[i].state != P_FREE && ptab->e[i].pgid == self->pid)
 			leader = 1;
 	if (!leader) {
@@ -630,7 +640,7 @@ void proc_each(void (*fn)(int pid, int ppid, int pgid, int sid, int zombie, cons
 	struct proc_entry copy[64];
 	int n = 0;
 	spin_lock(&ptab->lock);
-	for (int i = 0; i < MAX_PROCS && n < 64; i++)
+	for (int i = 0; i < ptab->used && n < 64; i++)
 		if (ptab->e[i].state != P_FREE)
 			copy[n++] = ptab->e[i];
 	spin_unlock(&ptab->lock);
@@ -772,14 +782,19 @@ int proc_alive(int pid)
 	return r;
 }
 
-struct proc_ask *proc_ask_slot(int pid, long *host_pid)
+struct proc_ask *proc_ask_slot(int pid, int kick)
 {
 	spin_lock(&ptab->lock);
 	struct proc_entry *e = find(pid);
 	if (e && e->state != P_ALIVE)
 		e = NULL;
-	if (e)
-		*host_pid = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
+	long host = e ? __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE) : 0;
+	if (kick && host > 0) {
+		plat_process_signal(host, 0);
+		/* A stop's wait runs with kicks blocked when it began in a
+		 * kick's handler: wake it without a change. */
+		plat_wake_shared(&e->cont_word, 0x7fffffff);
+	}
 	spin_unlock(&ptab->lock);
 	return e ? &e->ask : NULL;
 }
@@ -813,10 +828,10 @@ int tty_set_pgrp(int pgid)
 		return -ENOTTY;
 	spin_lock(&ptab->lock);
 	int ok = 0;
-	for (int i = 0; i < MAX_PROCS && !ok; i++)
+	for (int i = 0; i < ptab->used && !ok; i++)
 		ok = ptab->e[i].state == P_ALIVE && ptab->e[i].pgid == pgid;
 	int r = !ok ? -ESRCH : 0;
-	for (int i = 0; i < MAX_PROCS && r == 0; i++)
+	for (int i = 0; i < ptab->used && r == 0; i++)
 		if (ptab->e[i].state == P_ALIVE && ptab->e[i].pgid == pgid && ptab->e[i].sid != self->sid)
 			r = -EPERM;
 	if (r == 0)

@@ -6,7 +6,8 @@
  *
  * The reader takes the slot's lock (one request at a time per target),
  * posts the request, kicks the target and waits at most ASK_WAIT_NS, in
- * short slices that also notice its own signals. The target answers at
+ * short slices that also look for its own signals (one cuts the wait to
+ * ASK_GRACE_NS; SIGKILL ends the reader at that look). The target answers at
  * its next signal check (proc_absorb_signals, also while stopped): it
  * generates the text, copies it into the arena and marks it done; it
  * never waits for the reader.
@@ -26,7 +27,9 @@
 
 enum { ASK_IDLE, ASK_REQ, ASK_BUSY, ASK_DONE, ASK_ABANDONED };
 #define PHASE 7u
-#define ASK_WAIT_NS 500000000LL
+#define ASK_WAIT_NS 500000000LL   /* a reader waits at most this long */
+#define ASK_GRACE_NS 20000000LL   /* ... or this long once it has a signal */
+#define ASK_SLICE_NS 50000000LL   /* a slice of a wait */
 
 static int64_t mono_ns(void)
 {
@@ -103,9 +106,44 @@ static char *ask_take(struct proc_ask *a, uint32_t st, size_t *len)
 	return buf;
 }
 
-/* Take the slot's lock for this process before deadline: 0, or -1 (time
- * is up, or a signal). A holder whose process is gone loses it. */
-static int ask_lock(struct proc_ask *a, int64_t deadline)
+/* How long a reader may still wait: until deadline, cut to ASK_GRACE_NS
+ * from when a signal for it is first deliverable (the answer usually
+ * comes within a millisecond; the signal is not held up for longer). */
+struct ask_clock {
+	int64_t deadline;
+	int signalled;
+};
+
+/* Wait while *word == val, for at most slice ns and within c: 0 (the
+ * caller looks again), or -1 once the time is up. */
+static int ask_sleep(struct ask_clock *c, uint32_t *word, uint32_t val, int64_t slice)
+{
+	int64_t now = mono_ns();
+	if (!c->signalled && sig_has_deliverable()) {
+		c->signalled = 1;
+		if (c->deadline > now + ASK_GRACE_NS)
+			c->deadline = now + ASK_GRACE_NS;
+	}
+	if (now >= c->deadline)
+		return -1;
+	if (slice > c->deadline - now)
+		slice = c->deadline - now;
+	struct b_timespec ts = { slice / 1000000000LL, slice % 1000000000LL };
+	plat_wait_shared(word, val, &ts);
+	return 0;
+}
+
+void proc_ask_reset(struct proc_ask *a)
+{
+	uint32_t st = __atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
+	size_t len;
+	if ((st & PHASE) == ASK_DONE)
+		shm_free(ask_take(a, st, &len));
+}
+
+/* Take the slot's lock for this process within c: 0, or -1. A holder
+ * whose process is gone (killed while asking) loses it. */
+static int ask_lock(struct proc_ask *a, struct ask_clock *c)
 {
 	uint32_t me = (uint32_t)proc_getpid();
 	for (;;) {
@@ -117,7 +155,7 @@ static int ask_lock(struct proc_ask *a, int64_t deadline)
 		    __atomic_compare_exchange_n(&a->lock, &held, me, 0, __ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE))
 			return 0;
-		if (mono_ns() >= deadline || kwait_shared(&a->lock, held) == -EINTR)
+		if (ask_sleep(c, &a->lock, held, ASK_SLICE_NS) < 0)
 			return -1;
 	}
 }
@@ -129,9 +167,9 @@ static void ask_unlock(struct proc_ask *a)
 	ask_wake(&a->lock);
 }
 
-/* With the lock held: bring the slot back to IDLE before deadline,
- * clearing what a reader that died left behind: 0, or -1. */
-static int ask_settle(struct proc_ask *a, int64_t deadline)
+/* With the lock held: bring the slot back to IDLE within c, clearing
+ * what a reader that died left behind: 0, or -1. */
+static int ask_settle(struct proc_ask *a, struct ask_clock *c)
 {
 	for (;;) {
 		uint32_t st = __atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
@@ -147,7 +185,7 @@ static int ask_settle(struct proc_ask *a, int64_t deadline)
 			continue;
 		}
 		/* BUSY or ABANDONED: the target is still answering. */
-		if (mono_ns() >= deadline || kwait_shared(&a->state, st) == -EINTR)
+		if (ask_sleep(c, &a->state, st, ASK_SLICE_NS) < 0)
 			return -1;
 	}
 }
@@ -170,24 +208,24 @@ static void ask_abandon(struct proc_ask *a, uint32_t seq)
 	}
 }
 
-/* Wait until deadline for the answer to request req of process pid, whose
- * slot is a, kicking it again every slice until it starts (a kick that
- * came just before it began a host wait is not lost for long). Returns
- * the answer (the caller's to free), or NULL having given up. */
-static char *ask_wait(struct proc_ask *a, int pid, uint32_t req, int64_t deadline, size_t *len)
+/* Wait within c for the answer to request req of process pid, whose slot
+ * is a. Until the target starts, it is kicked again after 1, 2, 4 ... 32
+ * ms: a kick that lands just before it enters a host wait (past its last
+ * look for requests) is lost. Returns the answer (the caller's to free),
+ * or NULL having given up (the target gone, or the time up). */
+static char *ask_wait(struct proc_ask *a, int pid, uint32_t req, struct ask_clock *c, size_t *len)
 {
 	uint32_t seq = req & ~PHASE;
+	int64_t nap = 1000000;
 	for (;;) {
 		uint32_t st = __atomic_load_n(&a->state, __ATOMIC_ACQUIRE);
 		if (st == (seq | ASK_DONE))
 			return ask_take(a, st, len);
-		long host = 0;
-		if (proc_ask_slot(pid, &host) != a || mono_ns() >= deadline)
+		if (proc_ask_slot(pid, st == req) != a ||
+		    ask_sleep(c, &a->state, st, st == req ? nap : ASK_SLICE_NS) < 0)
 			break;
-		if (st == req && host > 0)
-			plat_process_signal(host, 0);
-		if (kwait_shared(&a->state, st) == -EINTR)
-			break;
+		if (st == req && nap < 32000000)
+			nap *= 2;
 	}
 	ask_abandon(a, seq);
 	return NULL;
@@ -205,16 +243,15 @@ static uint32_t ask_post(struct proc_ask *a, int what)
 
 int proc_ask(int pid, int what, struct pbuf *b)
 {
-	long host = 0;
-	struct proc_ask *a = pid != proc_getpid() ? proc_ask_slot(pid, &host) : NULL;
-	int64_t deadline = mono_ns() + ASK_WAIT_NS;
-	if (!a || ask_lock(a, deadline) < 0)
+	struct proc_ask *a = pid != proc_getpid() ? proc_ask_slot(pid, 0) : NULL;
+	struct ask_clock c = { mono_ns() + ASK_WAIT_NS, 0 };
+	if (!a || ask_lock(a, &c) < 0)
 		return -ENOENT;
 	char *answer = NULL;
 	size_t len = 0;
-	uint32_t req = ask_settle(a, deadline) == 0 ? ask_post(a, what) : 0;
+	uint32_t req = ask_settle(a, &c) == 0 ? ask_post(a, what) : 0;
 	if (req)
-		answer = ask_wait(a, pid, req, deadline, &len);
+		answer = ask_wait(a, pid, req, &c, &len);
 	ask_unlock(a);
 	if (answer)
 		pb_write(b, answer, len);

@@ -39,18 +39,21 @@ static int class_of(size_t total)
 	return c;
 }
 
-/* Caller holds h->lock. */
-static void refill(struct heap *h, int c)
+/* The next block of class c cut from the class's slab, taking a new slab
+ * when it is used up; NULL when out of memory. Caller holds h->lock. */
+static struct free_block *carve(struct heap *h, int c)
 {
 	size_t bs = (size_t)1 << (c + MIN_SHIFT);
-	char *slab = h->pages.get(SLAB);
-	if (!slab)
-		return;
-	for (size_t off = 0; off + bs <= SLAB; off += bs) {
-		struct free_block *b = (struct free_block *)(slab + off);
-		b->next = h->free_list[c];
-		h->free_list[c] = b;
+	if (!h->carve[c] || (size_t)(h->carve_end[c] - h->carve[c]) < bs) {
+		char *slab = h->pages.get(SLAB);
+		if (!slab)
+			return NULL;
+		h->carve[c] = slab;
+		h->carve_end[c] = slab + SLAB;
 	}
+	struct free_block *b = (struct free_block *)h->carve[c];
+	h->carve[c] += bs;
+	return b;
 }
 
 void *heap_alloc(struct heap *h, size_t n)
@@ -71,11 +74,11 @@ void *heap_alloc(struct heap *h, size_t n)
 	}
 	int c = class_of(total);
 	spin_lock(&h->lock);
-	if (!h->free_list[c])
-		refill(h, c);
 	struct free_block *b = h->free_list[c];
 	if (b)
 		h->free_list[c] = b->next;
+	else
+		b = carve(h, c);
 	spin_unlock(&h->lock);
 	if (!b)
 		return NULL;

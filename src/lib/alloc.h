@@ -18,6 +18,11 @@ struct free_block;
 struct heap {
 	struct spinlock lock;
 	struct free_block *free_list[HEAP_CLASSES];
+	/* The slab each class is being cut from: blocks are taken from it
+	 * one at a time, so a fresh slab's pages are touched only as its
+	 * blocks are used (threading all of a slab's blocks onto the free
+	 * list at once would fault in its 16 pages for the first block). */
+	char *carve[HEAP_CLASSES], *carve_end[HEAP_CLASSES];
 	struct alloc_pages pages;
 };
 
