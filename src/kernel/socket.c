@@ -1295,19 +1295,21 @@ static void io_done(struct file *f)
 		epoll_file_io(f);
 }
 
+/* A guest socket address into a, checked for size. */
+static int copy_addr(char *a, const void *uaddr, uint32_t len)
+{
+	if (len > ADDR_MAX || len < 2)
+		return -EINVAL;
+	return copy_in(a, uaddr, len) < 0 ? -EFAULT : 0;
+}
+
 int sock_bind(int fd, const void *uaddr, uint32_t len)
 {
 	WITH_SOCK(fd, f, s);
 	char a[ADDR_MAX];
-	int r;
-	if (len > ADDR_MAX || len < 2)
-		r = -EINVAL;
-	else if (copy_in(a, uaddr, len) < 0)
-		r = -EFAULT;
-	else if (is_unix(s))
-		r = unix_bind(f, s, a, len);
-	else
-		r = plat_sock_addr(PLAT_SOCK_BIND, f->host_fd, a, len);
+	int r = copy_addr(a, uaddr, len);
+	if (r == 0)
+		r = is_unix(s) ? unix_bind(f, s, a, len) : plat_sock_addr(PLAT_SOCK_BIND, f->host_fd, a, len);
 	file_put(f);
 	return r;
 }
@@ -1340,15 +1342,9 @@ int sock_connect(int fd, const void *uaddr, uint32_t len)
 {
 	WITH_SOCK(fd, f, s);
 	char a[ADDR_MAX];
-	int r;
-	if (len > ADDR_MAX || len < 2)
-		r = -EINVAL;
-	else if (copy_in(a, uaddr, len) < 0)
-		r = -EFAULT;
-	else if (is_unix(s))
-		r = unix_connect(f, s, a, len);
-	else
-		r = inet_connect(f, s, a, len);
+	int r = copy_addr(a, uaddr, len);
+	if (r == 0)
+		r = is_unix(s) ? unix_connect(f, s, a, len) : inet_connect(f, s, a, len);
 	file_put(f);
 	return r;
 }
