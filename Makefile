@@ -36,9 +36,12 @@ $(BUILD)/bento-sandbox: $(SB_OBJ)
 	@echo "  LD      $@"
 	@$(CC) $(SB_CFLAGS) $(SB_LDFLAGS) $(SB_OBJ) -o $@ -lgcc
 
+# Linked statically (position-independent, so still randomized): no
+# dynamic loader at each start, and cheaper forks and exec of the sandbox
+# (docs/performance.md, start-up).
 $(BUILD)/bento: $(CLI_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(CLI_SRC) -o $@
+	$(CC) $(HOST_CFLAGS) -static-pie $(CLI_SRC) -o $@
 
 # The front end again, with AddressSanitizer and UBSan, for the tests.
 $(BUILD)/san/bento: $(CLI_SRC) $(HEADERS)
