@@ -362,19 +362,34 @@ static int64_t deadline_after(int64_t timeout)
 	return timeout ? now_ns() + timeout : 0;
 }
 
+/* Shortens *step to what is left before deadline (monotonic ns, 0 =
+ * none): 0, or -EAGAIN once the deadline has passed. */
+static int clip_to_deadline(int64_t *step, int64_t deadline)
+{
+	if (!deadline)
+		return 0;
+	int64_t left = deadline - now_ns();
+	if (left <= 0)
+		return -EAGAIN;
+	if (left < *step)
+		*step = left;
+	return 0;
+}
+
+static struct b_timespec ns_to_ts(int64_t ns)
+{
+	return (struct b_timespec){ ns / 1000000000LL, ns % 1000000000LL };
+}
+
 /* Sleep step ns, or until deadline or a signal: 0, -EAGAIN, -EINTR. */
 static int nap(int64_t step, int64_t deadline)
 {
 	if (sig_has_deliverable())
 		return -EINTR;
-	if (deadline) {
-		int64_t left = deadline - now_ns();
-		if (left <= 0)
-			return -EAGAIN;
-		if (left < step)
-			step = left;
-	}
-	struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
+	int r = clip_to_deadline(&step, deadline);
+	if (r < 0)
+		return r;
+	struct b_timespec ts = ns_to_ts(step);
 	return sig_wait_interruptible(&ts) == -EINTR ? -EINTR : 0;
 }
 
@@ -404,16 +419,12 @@ static int sock_wait(int fd, short events, int64_t deadline, int *spins)
 		if (sig_has_deliverable())
 			return -EINTR;
 		int64_t step = WAIT_SLICE_NS;
-		if (deadline) {
-			int64_t left = deadline - now_ns();
-			if (left <= 0)
-				return -EAGAIN;
-			if (left < step)
-				step = left;
-		}
-		struct b_timespec ts = { step / 1000000000LL, step % 1000000000LL };
+		int r = clip_to_deadline(&step, deadline);
+		if (r < 0)
+			return r;
+		struct b_timespec ts = ns_to_ts(step);
 		struct b_pollfd p = { fd, events, 0 };
-		int r = plat_file_poll(&p, 1, &ts);
+		r = plat_file_poll(&p, 1, &ts);
 		if (r > 0) {
 			if (!*spins)
 				*spins = 1;
