@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +83,37 @@ static inline void rm_tree(const char *path)
 __attribute__((constructor)) static void guest_stdout_setup(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+// Reads the whole file path into buf (at most size - 1 bytes, then a NUL).
+// Returns the length, or -1 if it does not open.
+static inline ssize_t slurp_into(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	ssize_t n;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	close(fd);
+	return len;
+}
+
+// The "Threads:" count of /proc/self/status, or -1.
+static inline int threads_now(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	char line[256];
+	int n = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
 }
 
 #endif

@@ -25,20 +25,6 @@
 
 extern char **environ;
 
-static int threads_now(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return -1;
-	char line[256];
-	int n = -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
 static int helper(int argc, char **argv)
 {
 	const char *mode = argv[1];

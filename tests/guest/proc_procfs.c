@@ -15,16 +15,7 @@ static char buf[1 << 16];
 
 static ssize_t slurp(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += n;
-	buf[len] = 0;
-	close(fd);
-	return len;
+	return slurp_into(path, buf, sizeof buf);
 }
 
 static void ms_sleep(int ms)

@@ -31,20 +31,6 @@ static void *churn(void *arg)
 	return NULL;
 }
 
-static int threads_now(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return -1;
-	char line[256];
-	int n = -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
 static void *child_thread(void *arg)
 {
 	return (char *)arg + 1;
