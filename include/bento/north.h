@@ -88,6 +88,10 @@ int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st);
 int vfs_accessat(int dirfd, const char *path, int mode, int flags);
 long vfs_readlinkat(int dirfd, const char *path, char *buf, size_t n);
 int vfs_mkdirat(int dirfd, const char *path, int mode);
+/* mknod: regular files and named pipes (where the file system has them);
+ * devices -EPERM (no sandbox may make one), sockets -EPERM (bind makes
+ * them), other types -EINVAL. */
+int vfs_mknodat(int dirfd, const char *path, int mode);
 int vfs_unlinkat(int dirfd, const char *path, int flags);
 int vfs_renameat(int olddir, const char *oldpath, int newdir, const char *newpath, int flags);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
@@ -124,6 +128,9 @@ int file_statfs(int fd, struct b_statfs *st);
 long file_getdents(int fd, void *ubuf, size_t n);
 int file_ioctl(int fd, unsigned long req, void *uarg);
 int file_truncate(int fd, int64_t len);
+/* fallocate(2): the file's own operation (host files); otherwise the
+ * errno Linux gives for that kind of file. */
+int file_allocate(int fd, int mode, int64_t off, int64_t len);
 int file_sync(int fd);
 int file_chmod(int fd, int mode);
 int file_get_flags(int fd);

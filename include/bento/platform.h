@@ -145,6 +145,9 @@ long plat_file_readlink(int dir, const char *path, char *buf, size_t n);
  * op is one of PLAT_FS_* below. */
 int plat_file_change(int op, int dir, const char *path, int dir2, const char *path2, int mode);
 int plat_file_truncate(int fd, int64_t len);
+/* fallocate(2) on a host file bento holds; the host checks the mode and
+ * that fd is open for writing. */
+int plat_file_allocate(int fd, int mode, int64_t off, int64_t len);
 int plat_file_sync(int fd);
 /* Set the timestamps (ts[0] atime, ts[1] mtime; UTIME_NOW/OMIT as Linux)
  * or the mode of an open handle. */
@@ -243,6 +246,7 @@ enum plat_fs_op {
 	PLAT_FS_MKDIR, PLAT_FS_UNLINK, PLAT_FS_RMDIR, PLAT_FS_RENAME,
 	PLAT_FS_SYMLINK, PLAT_FS_LINK, PLAT_FS_CHMOD_PATH,
 	PLAT_FS_MKSOCK, /* the file of a bound AF_UNIX socket (mknodat S_IFSOCK) */
+	PLAT_FS_MKFIFO, /* a named pipe (mknodat S_IFIFO); opened, it is the host's */
 };
 
 #endif

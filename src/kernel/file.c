@@ -248,6 +248,35 @@ int file_truncate(int fd, int64_t len)
 	return r;
 }
 
+/* What fallocate on a file without the operation gets, by its type (as
+ * vfs_fallocate checks them). */
+static int allocate_unsupported(struct file *f)
+{
+	struct b_stat st;
+	if (!f->ops->stat || f->ops->stat(f, &st) < 0)
+		return -ENODEV;
+	int type = (int)(st.mode & K_S_IFMT);
+	if (type == K_S_IFIFO)
+		return -ESPIPE;
+	if (type == K_S_IFDIR)
+		return -EISDIR;
+	return type == K_S_IFREG ? -EOPNOTSUPP : -ENODEV;
+}
+
+int file_allocate(int fd, int mode, int64_t off, int64_t len)
+{
+	WITH_FILE(fd, f);
+	int r;
+	if (off < 0 || len <= 0)
+		r = -EINVAL;
+	else if (!writable(f))
+		r = -EBADF;
+	else
+		r = f->ops->allocate ? f->ops->allocate(f, mode, off, len) : allocate_unsupported(f);
+	file_put(f);
+	return r;
+}
+
 int file_sync(int fd)
 {
 	WITH_FILE(fd, f);
@@ -367,6 +396,11 @@ static int host_truncate(struct file *f, int64_t len)
 	return plat_file_truncate(f->host_fd, len);
 }
 
+static int host_allocate(struct file *f, int mode, int64_t off, int64_t len)
+{
+	return plat_file_allocate(f->host_fd, mode, off, len);
+}
+
 static int host_sync(struct file *f)
 {
 	return plat_file_sync(f->host_fd);
@@ -435,6 +469,7 @@ const struct file_ops host_file_ops = {
 	.getdents = host_getdents,
 	.ioctl = host_ioctl,
 	.truncate = host_truncate,
+	.allocate = host_allocate,
 	.sync = host_sync,
 	.statfs = host_statfs,
 	.chmod = host_chmod,

@@ -100,6 +100,11 @@ static int hostfs_mkdir(struct mount *m, const char *rel, int mode)
 	return change(m, PLAT_FS_MKDIR, rel, NULL, mode);
 }
 
+static int hostfs_mkfifo(struct mount *m, const char *rel, int mode)
+{
+	return change(m, PLAT_FS_MKFIFO, rel, NULL, mode);
+}
+
 static int hostfs_unlink(struct mount *m, const char *rel)
 {
 	return change(m, PLAT_FS_UNLINK, rel, NULL, 0);
@@ -147,6 +152,7 @@ const struct fs_ops hostfs_ops = {
 	.stat = hostfs_stat,
 	.readlink = hostfs_readlink,
 	.mkdir = hostfs_mkdir,
+	.mkfifo = hostfs_mkfifo,
 	.unlink = hostfs_unlink,
 	.rmdir = hostfs_rmdir,
 	.rename = hostfs_rename,

@@ -27,6 +27,7 @@ struct file_ops {
 	long (*getdents)(struct file *f, void *ubuf, size_t n);
 	int (*ioctl)(struct file *f, unsigned long req, void *uarg);
 	int (*truncate)(struct file *f, int64_t len);
+	int (*allocate)(struct file *f, int mode, int64_t off, int64_t len);
 	int (*sync)(struct file *f);
 	int (*statfs)(struct file *f, struct b_statfs *st);
 	int (*chmod)(struct file *f, int mode);
@@ -134,6 +135,8 @@ struct fs_ops {
 	 * open file itself). NULL = readlink. Same return as readlink. */
 	long (*follow_link)(struct mount *m, const char *rel, char *buf, size_t n);
 	int (*mkdir)(struct mount *m, const char *rel, int mode);
+	/* Optional: a named pipe at rel (mode: permission bits). */
+	int (*mkfifo)(struct mount *m, const char *rel, int mode);
 	int (*unlink)(struct mount *m, const char *rel);
 	int (*rmdir)(struct mount *m, const char *rel);
 	int (*rename)(struct mount *m, const char *from, const char *to, int flags);

@@ -191,6 +191,29 @@ int vfs_mkdirat(int dirfd, const char *path, int mode)
 	return t.m->ops->mkdir ? t.m->ops->mkdir(t.m, t.rel, mode & ~kproc->umask & 07777) : -EPERM;
 }
 
+/* A regular file by mknod is an exclusive create, closed at once. */
+static int mknod_regular(int dirfd, const char *path, int perm)
+{
+	int fd = vfs_openat(dirfd, path, K_O_CREAT | K_O_EXCL | K_O_WRONLY | K_O_CLOEXEC, perm);
+	return fd < 0 ? fd : fd_close(fd);
+}
+
+int vfs_mknodat(int dirfd, const char *path, int mode)
+{
+	int type = mode & K_S_IFMT, perm = mode & 07777;
+	if (type == 0 || type == K_S_IFREG)
+		return mknod_regular(dirfd, path, perm);
+	if (type != K_S_IFIFO)
+		return type == K_S_IFCHR || type == K_S_IFBLK || type == K_S_IFSOCK ? -EPERM : -EINVAL;
+	struct target t;
+	int r = writable_target(dirfd, path, &t);
+	if (r == -EBUSY || (r == -EROFS && stat_target(&t, &(struct b_stat){ 0 }) == 0))
+		return -EEXIST;
+	if (r < 0)
+		return r;
+	return t.m->ops->mkfifo ? t.m->ops->mkfifo(t.m, t.rel, perm & ~kproc->umask) : -EPERM;
+}
+
 int vfs_unlinkat(int dirfd, const char *path, int flags)
 {
 	struct target t;

@@ -156,7 +156,7 @@ SYSCALL(access)
 SYSCALL(readlinkat)
 {
 	char buf[L_PATH_MAX];
-	if (a3 <= 0)
+	if ((int)a3 <= 0)
 		return -EINVAL;
 	PATH_ARG(path, a1);
 	long r = vfs_readlinkat((int)a0, path, buf, sizeof(buf));
@@ -181,6 +181,17 @@ SYSCALL(mkdirat)
 SYSCALL(mkdir)
 {
 	return sys_mkdirat(K_AT_FDCWD, a0, a1, 0, 0, 0);
+}
+
+SYSCALL(mknodat)
+{
+	PATH_ARG(path, a1);
+	return vfs_mknodat((int)a0, path, (int)a2);
+}
+
+SYSCALL(mknod)
+{
+	return sys_mknodat(K_AT_FDCWD, a0, a1, a2, 0, 0);
 }
 
 SYSCALL(unlinkat)

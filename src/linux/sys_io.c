@@ -198,6 +198,11 @@ SYSCALL(fdatasync)
 	return file_sync((int)a0);
 }
 
+SYSCALL(fallocate)
+{
+	return file_allocate((int)a0, (int)a1, a2, a3);
+}
+
 SYSCALL(ftruncate)
 {
 	return file_truncate((int)a0, a1);
@@ -206,7 +211,7 @@ SYSCALL(ftruncate)
 SYSCALL(fadvise64)
 {
 	struct b_stat st;
-	if (a3 < 0 || a3 > 5)
+	if ((int)a3 < 0 || (int)a3 > 5)
 		return -EINVAL;
 	return file_stat((int)a0, &st) < 0 ? -EBADF : 0;
 }

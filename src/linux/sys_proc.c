@@ -64,12 +64,13 @@ SYSCALL(getresgid)
 SYSCALL(getgroups)
 {
 	uint32_t list[32];
-	if (a0 < 0)
+	int size = (int)a0;
+	if (size < 0)
 		return -EINVAL;
 	int n = cred_getgroups(0, NULL);
-	if (a0 == 0)
+	if (size == 0)
 		return n;
-	if (a0 < n)
+	if (size < n)
 		return -EINVAL;
 	cred_getgroups(n, list);
 	return copy_out((void *)a1, list, sizeof(uint32_t) * (size_t)n) < 0 ? -EFAULT : n;
@@ -78,9 +79,10 @@ SYSCALL(getgroups)
 SYSCALL(setgroups)
 {
 	uint32_t list[32];
-	if (a0 < 0 || a0 > 32)
+	int size = (int)a0;
+	if (size < 0 || size > 32)
 		return -EINVAL;
-	if (a0 && copy_in(list, (void *)a1, sizeof(uint32_t) * (size_t)a0) < 0)
+	if (size && copy_in(list, (void *)a1, sizeof(uint32_t) * (size_t)size) < 0)
 		return -EFAULT;
 	return cred_setgroups((int)a0, list);
 }
@@ -158,37 +160,125 @@ SYSCALL(getrusage)
 	return copy_out((void *)a1, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
 }
 
-SYSCALL(getpriority) { return (a0 < 0 || a0 > 2) ? -EINVAL : 20; }
-SYSCALL(setpriority) { return (a0 < 0 || a0 > 2) ? -EINVAL : 0; }
+SYSCALL(getpriority) { return ((int)a0 < 0 || (int)a0 > 2) ? -EINVAL : 20; }
+SYSCALL(setpriority) { return ((int)a0 < 0 || (int)a0 > 2) ? -EINVAL : 0; }
 SYSCALL(sched_yield) { return 0; }
-SYSCALL(sched_getscheduler) { return a0 < 0 ? -EINVAL : 0; }
-SYSCALL(sched_setscheduler) { return a0 < 0 ? -EINVAL : (a1 == 0 ? 0 : -EPERM); }
+
+/* The sched_* calls name a thread of the sandbox (0 = the caller): -EINVAL
+ * for a negative id (the affinity calls say -ESRCH, as Linux does), -ESRCH
+ * for one that does not exist. */
+static int sched_target(long a0)
+{
+	int id = (int)a0;
+	if (id < 0)
+		return -EINVAL;
+	if (id == 0 || id == proc_getpid() || proc_alive(id) ||
+	    sig_tgkill(proc_getpid(), id, 0, NULL) == 0)
+		return 0;
+	return -ESRCH;
+}
+
+/* Every thread runs under SCHED_OTHER at priority 0, as an unprivileged
+ * process would; other policies need privileges the sandbox never has. */
+SYSCALL(sched_getscheduler) { return sched_target(a0); }
+
+SYSCALL(sched_setscheduler)
+{
+	int r = sched_target(a0);
+	return r < 0 ? r : ((int)a1 == 0 ? 0 : -EPERM);
+}
+
 SYSCALL(sched_get_priority_max) { return (a0 == 1 || a0 == 2) ? 99 : (a0 >= 0 && a0 <= 5 ? 0 : -EINVAL); }
 SYSCALL(sched_get_priority_min) { return (a0 == 1 || a0 == 2) ? 1 : (a0 >= 0 && a0 <= 5 ? 0 : -EINVAL); }
 
 SYSCALL(sched_getparam)
 {
-	int prio = 0;
+	int prio = 0, r = sched_target(a0);
+	if (r < 0)
+		return r;
 	return copy_out((void *)a1, &prio, 4) < 0 ? -EFAULT : 0;
 }
 
-SYSCALL(sched_setparam) { return 0; }
+SYSCALL(sched_setparam)
+{
+	int prio, r = sched_target(a0);
+	if (r < 0)
+		return r;
+	if (copy_in(&prio, (void *)a1, 4) < 0)
+		return -EFAULT;
+	return prio == 0 ? 0 : -EINVAL;
+}
 
-/* The sandbox reports the CPUs the host gives it. */
+/* SCHED_OTHER threads have no round-robin quantum: Linux reports 0. */
+SYSCALL(sched_rr_get_interval)
+{
+	struct l_timespec zero = { 0, 0 };
+	int r = sched_target(a0);
+	if (r < 0)
+		return r;
+	return copy_out((void *)a1, &zero, sizeof(zero)) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * CPU affinity: the sandbox starts with the CPUs the host gives it. A mask
+ * set is kept for the process (threads and children inherit it) and
+ * reported back, but not applied to the host threads: bento does not pin.
+ */
+#define AFFINITY_BYTES 128
+static uint8_t affinity[AFFINITY_BYTES];
+static int affinity_set;
+
+/* Bytes of the kernel's CPU mask: CPUs rounded up to whole longs. */
+static size_t affinity_size(void)
+{
+	int ncpu = cpu_count();
+	size_t n = (size_t)((ncpu + 63) / 64) * 8;
+	return n > AFFINITY_BYTES ? AFFINITY_BYTES : n;
+}
+
+static void affinity_online(uint8_t *mask)
+{
+	memset(mask, 0, AFFINITY_BYTES);
+	int ncpu = cpu_count();
+	for (int i = 0; i < ncpu && i < AFFINITY_BYTES * 8; i++)
+		mask[i / 8] |= (uint8_t)(1 << (i % 8));
+}
+
 SYSCALL(sched_getaffinity)
 {
-	uint8_t mask[128];
-	if (a1 < 8 || (a1 & 7))
+	uint8_t mask[AFFINITY_BYTES];
+	size_t n = affinity_size();
+	int r = (int)a0 < 0 ? -ESRCH : sched_target(a0);
+	if (r < 0)
+		return r;
+	if ((size_t)a1 < n || (a1 & 7))
 		return -EINVAL;
-	memset(mask, 0, sizeof(mask));
-	int ncpu = cpu_count();
-	for (int i = 0; i < ncpu && i < 1024; i++)
-		mask[i / 8] |= (uint8_t)(1 << (i % 8));
-	size_t n = (size_t)a1 < sizeof(mask) ? (size_t)a1 : sizeof(mask);
+	if (affinity_set)
+		memcpy(mask, affinity, sizeof(mask));
+	else
+		affinity_online(mask);
 	return copy_out((void *)a2, mask, n) < 0 ? -EFAULT : (long)n;
 }
 
-SYSCALL(sched_setaffinity) { return 0; }
+SYSCALL(sched_setaffinity)
+{
+	uint8_t want[AFFINITY_BYTES], online[AFFINITY_BYTES];
+	int r = (int)a0 < 0 ? -ESRCH : sched_target(a0), any = 0;
+	if (r < 0)
+		return r;
+	size_t n = (size_t)a1 < sizeof(want) ? (size_t)a1 : sizeof(want);
+	memset(want, 0, sizeof(want));
+	if (copy_in(want, (void *)a2, n) < 0)
+		return -EFAULT;
+	affinity_online(online);
+	for (size_t i = 0; i < sizeof(want); i++)
+		any |= (want[i] &= online[i]);
+	if (!any)
+		return -EINVAL;
+	memcpy(affinity, want, sizeof(affinity));
+	affinity_set = 1;
+	return 0;
+}
 
 SYSCALL(getcpu)
 {

@@ -238,7 +238,7 @@ SYSCALL(execveat)
 
 SYSCALL(pidfd_open)
 {
-	if (a1 & ~(long)K_O_NONBLOCK)
+	if ((a1 & ~(long)K_O_NONBLOCK) || (int)a0 <= 0)
 		return -EINVAL;
 	return pidfd_create((int)a0, (int)a1);
 }

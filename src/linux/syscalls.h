@@ -63,6 +63,7 @@
 	X(fchdir, "d", 0)                 \
 	X(rename, "ss", 0)                \
 	X(mkdir, "so", 0)                 \
+	X(mknod, "sox", 0)                \
 	X(rmdir, "s", 0)                  \
 	X(creat, "so", 0)                 \
 	X(link, "ss", 0)                  \
@@ -131,6 +132,7 @@
 	X(futex, "pxdpph", 0)             \
 	X(sched_setaffinity, "dup", 0)    \
 	X(sched_getaffinity, "dup", 0)    \
+	X(sched_rr_get_interval, "dp", 0) \
 	X(set_tid_address, "p", 0)        \
 	X(fadvise64, "dddd", 0)           \
 	X(clock_gettime, "dp", 0)         \
@@ -141,6 +143,8 @@
 	X(utimes, "sp", 0)                \
 	X(openat, "dsxo", 1)              \
 	X(mkdirat, "dso", 0)              \
+	X(mknodat, "dsox", 0)             \
+	X(fallocate, "ddxx", 0)           \
 	X(fchownat, "dsddx", 0)           \
 	X(newfstatat, "dspx", 0)          \
 	X(unlinkat, "dsx", 0)             \

@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <linux/openat2.h>
@@ -119,6 +120,8 @@ static void forbidden(void)
 		{ "arch_prctl GET_CPUID", SYS_arch_prctl, 0x1011, 0, 0 },
 		{ "sched_setaffinity", SYS_sched_setaffinity, 0, 0, 0 },
 		{ "init_module", SYS_init_module, 0, 0, 0 },
+		{ "mknodat S_IFCHR", SYS_mknodat, AT_FDCWD, (long)"/tmp/bento-esc-dev", S_IFCHR | 0666 },
+		{ "mknodat S_IFREG", SYS_mknodat, AT_FDCWD, (long)"/tmp/bento-esc-reg", S_IFREG | 0666 },
 	};
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		long pid = RAW0(SYS_fork);

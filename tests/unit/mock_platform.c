@@ -818,6 +818,11 @@ int plat_file_truncate(int fd, int64_t len)
 	return (int)neg(ftruncate(fd, len));
 }
 
+int plat_file_allocate(int fd, int mode, int64_t off, int64_t len)
+{
+	return (int)neg(fallocate(fd, mode, off, len));
+}
+
 int plat_file_sync(int fd)
 {
 	return (int)neg(fsync(fd));

@@ -195,7 +195,7 @@ static const int plain_allowed[] = {
 	__NR_mprotect, __NR_munmap, __NR_rt_sigaction, __NR_rt_sigprocmask,
 	__NR_rt_sigreturn, __NR_pread64, __NR_pwrite64, __NR_sched_yield,
 	__NR_mremap, __NR_msync, __NR_madvise, __NR_getpid, __NR_exit,
-	__NR_fsync, __NR_ftruncate, __NR_fchmod, __NR_sigaltstack, __NR_fstatfs,
+	__NR_fsync, __NR_ftruncate, __NR_fallocate, __NR_fchmod, __NR_sigaltstack, __NR_fstatfs,
 	__NR_gettid, __NR_getdents64, __NR_clock_gettime, __NR_clock_getres,
 	__NR_exit_group, __NR_mkdirat, __NR_unlinkat, __NR_renameat2, __NR_linkat,
 	__NR_symlinkat, __NR_readlinkat, __NR_ppoll,
@@ -268,13 +268,15 @@ static void emit_socket_checks(struct filter *f)
 	LD(ARG_LO(2));
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_KILL);
 	f->insn[at].jf = (uint8_t)(f->n - at - 1);
-	/* mknodat: socket files only (S_IFSOCK); Landlock allows them in rw
-	 * mounts only (MAKE_SOCK). */
+	/* mknodat: socket files and named pipes only (S_IFSOCK, S_IFIFO),
+	 * never devices; Landlock allows them in rw mounts only (MAKE_SOCK,
+	 * MAKE_FIFO). */
 	at = f->n;
 	checked_call(f, __NR_mknodat, 0);
 	LD(ARG_LO(2));
 	emit(f, BPF_ALU | BPF_AND | BPF_K, 0170000, 0, 0);
-	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0140000, TO_ALLOW, TO_KILL);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0140000, TO_ALLOW, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0010000, TO_ALLOW, TO_KILL);
 	f->insn[at].jf = (uint8_t)(f->n - at - 1);
 	/* setsockopt: no BPF filters (SO_ATTACH_FILTER 26, SO_ATTACH_BPF 50,
 	 * SO_ATTACH_REUSEPORT_CBPF/EBPF 51/52), SO_BINDTODEVICE 25, TCP_ULP 31. */

@@ -326,6 +326,8 @@ int plat_file_change(int op, int dir, const char *path, int dir2, const char *pa
 		return chmod_beneath(dir, path, mode);
 	case PLAT_FS_MKSOCK: /* the gate allows mknodat for S_IFSOCK only */
 		return (int)HOST4(__NR_mknodat, dir, path, 0140000 | (mode & 07777), 0);
+	case PLAT_FS_MKFIFO: /* ... and S_IFIFO */
+		return (int)HOST4(__NR_mknodat, dir, path, 0010000 | (mode & 07777), 0);
 	}
 	return -EINVAL;
 }
@@ -350,6 +352,11 @@ int plat_file_flock(int fd, int op)
 int plat_file_truncate(int fd, int64_t len)
 {
 	return (int)HOST2(__NR_ftruncate, fd, len);
+}
+
+int plat_file_allocate(int fd, int mode, int64_t off, int64_t len)
+{
+	return (int)HOST4(__NR_fallocate, fd, mode, off, len);
 }
 
 int plat_file_sync(int fd)
