@@ -17,6 +17,7 @@
 #include "cli/confine.h"
 #include "cli/landlock.h"
 #include "cli/policy.h"
+#include "cli/proc.h"
 #include "cli/supervisor.h"
 
 #include <errno.h>
@@ -456,27 +457,10 @@ static void add_landlock_rules(struct run *r, int ready_w)
 /* The CPU process pid last ran or is queued on (/proc/PID/stat), or -1. */
 static int cpu_of(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	int fd, field = 2;
-	ssize_t n;
+	char buf[PROC_STAT_MAX];
+	const char *p = proc_stat_field(pid, 39, buf, sizeof buf);
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "pid (comm) state ... processor(39) ...": comm may hold spaces
-	 * and ')'. */
-	p = strrchr(buf, ')');
-	while (p && field < 39) {
-		p = strchr(p + 1, ' ');
-		field++;
-	}
-	return p ? atoi(p + 1) : -1;
+	return p ? atoi(p) : -1;
 }
 
 /*
