@@ -56,7 +56,7 @@ build_helpers() {
 	$CC -std=c11 -Wall -Wextra -Werror -O2 -I"$ROOT/include" -I"$ROOT/src" \
 		-D_GNU_SOURCE "$ROOT/tests/cli/landlock_probe.c" \
 		"$ROOT/src/cli/landlock.c" "$ROOT/src/cli/policy.c" \
-		"$ROOT/src/cli/scratch.c" -o "$PROBE"
+		"$ROOT/src/cli/scratch.c" "$ROOT/src/cli/proc.c" -o "$PROBE"
 }
 
 # --- command line ----------------------------------------------------------
@@ -195,9 +195,9 @@ make_probe_tree() {
 	chmod 755 "$1"
 }
 
-# probe PREFIX [cover]: runs landlock_probe, one PASS/FAIL per check.
+# probe PREFIX [cover] [tmpfs]: runs landlock_probe, one PASS/FAIL per check.
 probe() {
-	local p=$1 tree=$WORK/probe-$1${2:-} out status line
+	local p=$1 tree=$WORK/probe-$1${2:-}${3:-} out status line
 	shift
 	make_probe_tree "$tree"
 	[ ${#RUN_AS[@]} -gt 0 ] && chown -R 65534:65534 "$tree"/*
@@ -216,6 +216,22 @@ probe() {
 			skip "${p}landlock/${line%%:*}" "${line#*: }" ;;
 		esac
 	done <<<"$out"
+}
+
+# own_namespaces: true when bento's user gets a mount namespace (through a
+# user namespace unless root), as the detached tmpfs mounts need.
+own_namespaces() {
+	"${RUN_AS[@]}" unshare -U -m true 2>/dev/null ||
+		{ [ "$("${RUN_AS[@]}" id -u)" = 0 ] && unshare -m true 2>/dev/null; }
+}
+
+# probe_tmpfs PREFIX: the probe with /tmp a detached tmpfs.
+probe_tmpfs() {
+	if own_namespaces; then
+		probe "$1tmpfs-" tmpfs
+	else
+		skip "$1tmpfs-landlock" "no user and mount namespace here"
+	fi
 }
 
 # --- the supervisor and the confinement, with the fake sandbox -------------
@@ -513,6 +529,7 @@ test_command_line
 test_argv ""
 probe ""
 probe "" cover
+probe_tmpfs ""
 test_supervisor ""
 test_confined ""
 test_scratch ""
@@ -521,6 +538,7 @@ if [ ${#ASUSER[@]} -gt 0 ]; then
 	RUN_AS=("${ASUSER[@]}")
 	test_argv unpriv-
 	probe unpriv-
+	probe_tmpfs unpriv-
 	test_supervisor unpriv-
 	test_confined unpriv-
 	test_scratch unpriv-
