@@ -205,7 +205,8 @@ static int make_top(const struct scratch_host *h, char *name, size_t size)
 	return -1;
 }
 
-static int remove_top(int base, const char *name, char *err, size_t errlen);
+static int remove_top(const struct scratch_host *h, const char *name,
+		      char *err, size_t errlen);
 
 /*
  * Makes "fs" in top with guest's mode (set explicitly: not left to mkdir
@@ -248,7 +249,7 @@ int scratch_create(const struct scratch_host *h, const char *guest,
 		     strerror(errno));
 		if (top >= 0)
 			close(top);
-		remove_top(h->base, name, ignored, sizeof ignored);
+		remove_top(h, name, ignored, sizeof ignored);
 		return -1;
 	}
 	close(top);
@@ -387,28 +388,43 @@ static void empty_dir(struct remover *rm, int fd, int depth)
 }
 
 /*
- * Removes directory `name` of base, a top directory, and what is beneath
- * it; only when it is a directory of our uid. Returns 0, or -1 with err.
+ * Opens top directory `name` of base for the removal, when it is a
+ * directory of our uid (not a stand-in: checked through the descriptor).
+ * Returns the descriptor, 0 when it is gone already, or -1 with errno set.
  */
-static int remove_top(int base, const char *name, char *err, size_t errlen)
+static int open_top(int base, const char *name)
 {
-	struct remover rm = { .top = -1 };
 	struct stat st, got;
+	int fd;
 
 	if (fstatat(base, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : fail(err, errlen, "cannot remove %s: %s",
-						  name, strerror(errno));
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-		return fail(err, errlen, "cannot remove %s: not our directory", name);
-	rm.top = open_dir(base, name);
-	if (rm.top < 0 || fstat(rm.top, &got) < 0 ||
-	    got.st_dev != st.st_dev || got.st_ino != st.st_ino) {
-		fail(err, errlen, "cannot remove %s: %s", name,
-		     rm.top < 0 ? strerror(errno) : "it was replaced");
-		if (rm.top >= 0)
-			close(rm.top);
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		errno = EPERM;
 		return -1;
 	}
+	fd = open_dir(base, name);
+	if (fd >= 0 && (fstat(fd, &got) < 0 || got.st_dev != st.st_dev ||
+			got.st_ino != st.st_ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Removes top directory `name` of h's BASE and what is beneath it, when
+ * it is a directory of our uid. Returns 0, or -1 with err.
+ */
+static int remove_top(const struct scratch_host *h, const char *name,
+		      char *err, size_t errlen)
+{
+	struct remover rm = { .top = open_top(h->base, name) };
+
+	if (rm.top <= 0)
+		return rm.top == 0 ? 0 : fail(err, errlen, "cannot remove %s/%s: %s",
+					      h->path, name, strerror(errno));
 	for (int pass = 0; pass < REMOVE_MAX_PASSES; pass++) {
 		int fd = openat(rm.top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -422,11 +438,11 @@ static int remove_top(int base, const char *name, char *err, size_t errlen)
 			break;
 	}
 	close(rm.top);
-	if (unlinkat(base, name, AT_REMOVEDIR) < 0)
+	if (unlinkat(h->base, name, AT_REMOVEDIR) < 0)
 		note(&rm, name);
 	if (rm.error)
-		return fail(err, errlen, "cannot remove all of %s (%s: %s)", name,
-			    rm.what, strerror(rm.error));
+		return fail(err, errlen, "cannot remove all of %s/%s (%s: %s)",
+			    h->path, name, rm.what, strerror(rm.error));
 	return 0;
 }
 
@@ -457,10 +473,10 @@ int scratch_remove_owned(const struct scratch_host *h, char *err,
 	while ((d = readdir(dir))) {
 		if (!parse_name(d->d_name, &pid, &start) || pid != h->owner ||
 		    start != h->start ||
-		    remove_top(h->base, d->d_name, why, sizeof why) == 0)
+		    remove_top(h, d->d_name, why, sizeof why) == 0)
 			continue;
 		if (rc == 0)
-			fail(err, errlen, "%s/%s", h->path, why);
+			snprintf(err, errlen, "%s", why);
 		rc = -1;
 	}
 	closedir(dir);
@@ -518,8 +534,8 @@ void scratch_remove_stale(const struct scratch_host *h)
 			continue;
 		cli_debug("removing %s/%s, left by a bento that is gone",
 			  h->path, d->d_name);
-		if (remove_top(h->base, d->d_name, why, sizeof why) < 0)
-			cli_debug("%s/%s", h->path, why);
+		if (remove_top(h, d->d_name, why, sizeof why) < 0)
+			cli_debug("%s", why);
 		if (lock >= 0)
 			close(lock);
 	}
