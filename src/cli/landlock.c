@@ -300,7 +300,7 @@ static int grant_mount(struct ruleset *rs, const struct entry *e)
 	if (is_hidden(rs->p, e->guest))
 		return 0;
 	/*
-	 * A tmpfs's scratch directory is new and empty: nothing of the host's
+	 * A tmpfs's file system is new and empty: nothing of the host's
 	 * lies beneath it to skip, and granting it entry by entry would leave
 	 * it unwritable (a /tmp with a mount or a hide beneath it).
 	 */
@@ -401,6 +401,19 @@ int landlock_add_rules(int fd, const struct policy *p, int abi, int exec_fd,
 			      .p = p, .err = err, .errlen = errlen };
 
 	return add_policy_rules(&rs, exec_fd);
+}
+
+int landlock_add_scratch_rules(int fd, const struct policy *p, int abi,
+			       char *err, size_t errlen)
+{
+	struct ruleset rs = { .fd = fd, .handled_fs = fs_rights_of_abi(abi),
+			      .p = p, .err = err, .errlen = errlen };
+
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].kind == ENTRY_MOUNT && p->entries[i].scratch &&
+		    grant_mount(&rs, &p->entries[i]) < 0)
+			return -1;
+	return 0;
 }
 
 int landlock_restrict(int fd, const struct policy *p, int abi, char *err,

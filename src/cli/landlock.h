@@ -21,9 +21,9 @@ int landlock_abi(void);
  * executes, to the policy p (after policy_open()):
  *  - beneath each read-only mount: read files, list directories;
  *  - beneath each read-write mount: also write, create, remove, rename,
- *    truncate; never execute. A tmpfs is such a mount of its scratch
- *    directory (policy_make_scratch()), granted as a whole; a tmpfs entry
- *    not yet made one gets nothing;
+ *    truncate; never execute. A tmpfs is such a mount of its detached
+ *    tmpfs or host directory (policy_make_scratch()), granted as a whole;
+ *    a tmpfs entry not yet made one gets nothing;
  *  - a hidden path (p->hides) gets nothing, nor does a path where another
  *    entry of the table sits, nor /dev and /proc (the sandbox serves its
  *    own): the mount above it is granted entry by entry instead of as a
@@ -50,6 +50,9 @@ int landlock_apply(const struct policy *p, int exec_fd, char *err,
  *    Returns it, or -1 with the reason in err;
  *  - landlock_add_rules(): p's rules and exec_fd's into ruleset fd;
  *    0, or -1 with err;
+ *  - landlock_add_scratch_rules(): the rules of p's tmpfs mounts alone:
+ *    the sandbox's process makes them inside its namespaces, after the
+ *    supervisor added the rest; 0, or -1 with err;
  *  - landlock_restrict(): no_new_privs, then restricts the caller with fd
  *    and, where landlock_apply() would have handled TCP (--net none
  *    without a private network namespace: p->net_private false, ABI >= 4),
@@ -60,6 +63,8 @@ int landlock_create(const struct policy *p, int abi, char *err,
 		    size_t errlen);
 int landlock_add_rules(int fd, const struct policy *p, int abi, int exec_fd,
 		       char *err, size_t errlen);
+int landlock_add_scratch_rules(int fd, const struct policy *p, int abi,
+			       char *err, size_t errlen);
 int landlock_restrict(int fd, const struct policy *p, int abi, char *err,
 		      size_t errlen);
 

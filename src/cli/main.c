@@ -10,13 +10,17 @@
  * the bento-sandbox next to bento; BENTO_PRINT_ARGV=1 prints the sandbox's
  * argv, one word a line, in place of executing it (after confinement, so it
  * shows what the sandbox would really get); BENTO_NO_NAMESPACES=1 creates
- * no namespaces, as on a host that refuses them all; BENTO_DEBUG=1 reports
- * skipped namespaces, a missing Landlock and the tmpfs scratch directories.
+ * no namespaces, as on a host that refuses them all (so the tmpfs mounts are
+ * host directories too); BENTO_NO_TMPFS=1 makes the tmpfs mounts host
+ * directories even inside the namespaces, as on a kernel that refuses a
+ * detached tmpfs; BENTO_DEBUG=1 reports skipped namespaces, a missing
+ * Landlock and what each tmpfs mount is.
  */
 #include "cli/cli.h"
 #include "cli/confine.h"
 #include "cli/landlock.h"
 #include "cli/policy.h"
+#include "cli/proc.h"
 #include "cli/supervisor.h"
 
 #include <errno.h>
@@ -46,6 +50,7 @@ struct run {
 	int ruleset_ready;	/* read end: the supervisor added the rules */
 	bool print_argv;	/* BENTO_PRINT_ARGV */
 	bool namespaces;	/* not BENTO_NO_NAMESPACES */
+	bool tmpfs;		/* not BENTO_NO_TMPFS */
 	bool help;
 };
 
@@ -328,7 +333,10 @@ static int child_landlock(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", msg + 1);
 		return -1;
 	}
-	if (landlock_restrict(r->ruleset_fd, &r->policy, r->ruleset_abi, err,
+	/* The tmpfs mounts were made here, after the supervisor's rules. */
+	if (landlock_add_scratch_rules(r->ruleset_fd, &r->policy,
+				       r->ruleset_abi, err, errlen) < 0 ||
+	    landlock_restrict(r->ruleset_fd, &r->policy, r->ruleset_abi, err,
 			      errlen) < 0)
 		return -1;
 	close(r->ruleset_fd);
@@ -350,6 +358,13 @@ static int run_child(struct run *r)
 	if (created < 0)
 		return BENTO_EXIT_INTERNAL;
 	confine_report(created, private_net);
+	/* Before the host goes read-only: a host directory is made through
+	 * a descriptor of the host's mount, opened before the namespaces. */
+	if (policy_make_scratch(&r->policy,
+				r->tmpfs && (created & CONFINE_MNT)) < 0) {
+		fprintf(stderr, "bento: %s\n", r->policy.err);
+		return BENTO_EXIT_INTERNAL;
+	}
 	if ((created & CONFINE_MNT) && readonly_mounts(&r->policy) < 0)
 		return BENTO_EXIT_INTERNAL;
 	if (confine_process() < 0) {
@@ -456,27 +471,10 @@ static void add_landlock_rules(struct run *r, int ready_w)
 /* The CPU process pid last ran or is queued on (/proc/PID/stat), or -1. */
 static int cpu_of(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	int fd, field = 2;
-	ssize_t n;
+	char buf[PROC_STAT_MAX];
+	const char *p = proc_stat_field(pid, 39, buf, sizeof buf);
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "pid (comm) state ... processor(39) ...": comm may hold spaces
-	 * and ')'. */
-	p = strrchr(buf, ')');
-	while (p && field < 39) {
-		p = strchr(p + 1, ' ');
-		field++;
-	}
-	return p ? atoi(p + 1) : -1;
+	return p ? atoi(p) : -1;
 }
 
 /*
@@ -543,11 +541,15 @@ static int supervise(struct run *r)
 
 /*
  * Prepares, runs the sandbox, and cleans up. Returns the exit status.
- * From the first scratch directory on, every way out passes through
- * policy_remove_scratch(): the signals that could end bento are held
- * (and relayed once the sandbox runs), the sandbox's end, its death by a
- * signal and --timeout all return from supervise(), and nothing in
- * between exits. Only SIGKILL of bento leaves them behind.
+ * The sandbox's process makes its tmpfs mounts itself: detached tmpfs
+ * instances, which vanish with the sandbox whatever becomes of bento, or,
+ * without namespaces, host directories named after bento's pid and start
+ * time. Every way out passes through policy_remove_scratch(), which
+ * removes those: the signals that could end bento are held (and relayed
+ * once the sandbox runs), the sandbox's end, its death by a signal and
+ * --timeout all return from supervise(), and nothing in between exits.
+ * After a SIGKILL of bento, the next bento removes them
+ * (policy_prepare_scratch()).
  */
 static int launch(struct run *r)
 {
@@ -556,7 +558,7 @@ static int launch(struct run *r)
 	if (open_sandbox(r) < 0)
 		return BENTO_EXIT_INTERNAL;
 	supervisor_hold_signals();
-	if (policy_make_scratch(&r->policy) < 0 ||
+	if (policy_prepare_scratch(&r->policy) < 0 ||
 	    policy_open(&r->policy) < 0) {
 		fprintf(stderr, "bento: %s\n", r->policy.err);
 		status = BENTO_EXIT_INTERNAL;
@@ -587,6 +589,7 @@ static int cmd_run(int argc, char **argv)
 	r.ruleset_fd = r.ruleset_ready = -1;
 	r.print_argv = env_flag("BENTO_PRINT_ARGV");
 	r.namespaces = !env_flag("BENTO_NO_NAMESPACES");
+	r.tmpfs = !env_flag("BENTO_NO_TMPFS");
 	if (parse_run(&r, argc, argv) < 0) {
 		status = BENTO_EXIT_USAGE;
 	} else if (r.help) {

@@ -7,7 +7,6 @@
 #include "cli/policy.h"
 
 #include "cli/cli.h"
-#include "cli/scratch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -102,15 +101,11 @@ void policy_init(struct policy *p)
 	memset(p, 0, sizeof *p);
 	p->cwd = xstrdup("/");
 	p->net = NET_NONE;
+	p->scratch.base = -1;
 }
 
 static void entry_free(struct entry *e)
 {
-	if (e->scratch) {
-		char ignored[8];
-		scratch_remove(e->scratch, ignored, sizeof ignored);
-		free(e->scratch);
-	}
 	if (e->fd >= 0)
 		close(e->fd);
 	free(e->guest);
@@ -127,7 +122,9 @@ void policy_free(struct policy *p)
 	strv_free(&p->env_set);
 	free(p->root);
 	free(p->cwd);
+	scratch_host_close(&p->scratch);
 	memset(p, 0, sizeof *p);
+	p->scratch.base = -1;
 }
 
 int policy_normalize_guest(const char *in, char *out)
@@ -497,52 +494,65 @@ int policy_finish(struct policy *p, char *const envp[])
 	return 0;
 }
 
-int policy_make_scratch(struct policy *p)
+int policy_prepare_scratch(struct policy *p)
 {
-	for (size_t i = 0; i < p->n_entries; i++) {
-		struct entry *e = &p->entries[i];
-		struct scratch *s;
+	if (scratch_host_open(&p->scratch, p->err, sizeof p->err) < 0)
+		/* Only the host directories need it: say so when one is. */
+		cli_debug("%s", p->err);
+	else
+		scratch_remove_stale(&p->scratch);
+	return 0;
+}
 
-		if (e->kind != ENTRY_TMPFS)
-			continue;
-		s = xrealloc(NULL, sizeof *s);
-		if (scratch_create(s, e->guest, p->err, sizeof p->err) < 0) {
-			free(s);
-			return -1;
+/* Gives entry e its file system (policy_make_scratch()). */
+static int make_scratch(struct policy *p, struct entry *e, bool *tmpfs)
+{
+	char *dir = NULL;
+	int fd = -1;
+
+	if (*tmpfs) {
+		fd = scratch_mount(e->guest);
+		if (fd < 0) {
+			cli_debug("tmpfs %s: no detached tmpfs (%s): host "
+				  "directories instead", e->guest, strerror(errno));
+			*tmpfs = false;
 		}
-		cli_debug("tmpfs %s: %s", e->guest, s->dir);
-		e->kind = ENTRY_MOUNT;
-		e->scratch = s;
-		e->host = xstrdup(s->dir);
-		e->rw = true;
-		e->is_dir = true;
 	}
+	if (fd < 0) {
+		fd = scratch_create(&p->scratch, e->guest, &dir, p->err,
+				    sizeof p->err);
+		if (fd < 0)
+			return -1;
+	}
+	cli_debug("tmpfs %s: %s", e->guest, dir ? dir : "a detached tmpfs");
+	e->kind = ENTRY_MOUNT;
+	e->scratch = true;
+	e->fd = fd;
+	e->host = dir ? dir : xstrdup("tmpfs");
+	e->rw = true;
+	e->is_dir = true;
+	return 0;
+}
+
+int policy_make_scratch(struct policy *p, bool tmpfs)
+{
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].kind == ENTRY_TMPFS &&
+		    make_scratch(p, &p->entries[i], &tmpfs) < 0)
+			return -1;
 	return 0;
 }
 
 int policy_remove_scratch(struct policy *p)
 {
-	char err[sizeof p->err];
-	int rc = 0;
-
-	for (size_t i = 0; i < p->n_entries; i++) {
-		struct scratch *s = p->entries[i].scratch;
-
-		if (!s || scratch_remove(s, err, sizeof err) == 0)
-			continue;
-		if (rc == 0)
-			memcpy(p->err, err, sizeof err);
-		rc = -1;
-	}
-	return rc;
+	return scratch_remove_owned(&p->scratch, p->err, sizeof p->err);
 }
 
 int policy_open(struct policy *p)
 {
 	for (size_t i = 0; i < p->n_entries; i++) {
 		struct entry *e = &p->entries[i];
-		int flags = O_PATH | (e->is_dir ? O_DIRECTORY : 0) |
-			    (e->scratch ? O_NOFOLLOW : 0);
+		int flags = O_PATH | (e->is_dir ? O_DIRECTORY : 0);
 
 		if (e->kind != ENTRY_MOUNT || e->fd >= 0)
 			continue;
@@ -578,7 +588,8 @@ static void push_entry(struct strv *av, const struct entry *e)
 		strv_pushf(av, "%d:%s:%s", e->fd, e->guest, e->rw ? "rw" : "ro");
 		break;
 	case ENTRY_TMPFS:
-		/* Only when policy_make_scratch() was not called (bento calls it). */
+		/* Only when policy_make_scratch() was not called (bento's
+		 * sandbox process calls it). */
 		strv_push(av, "--tmpfs");
 		strv_push(av, e->guest);
 		break;

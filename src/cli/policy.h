@@ -4,8 +4,10 @@
  * A policy is a guest mount table (host directories or files, in-memory
  * tmpfs, symlinks), a list of hidden guest paths, the guest's environment,
  * its working directory and a few flags. main.c fills it from the command
- * line, policy_finish() adds the defaults, policy_make_scratch() gives each
- * tmpfs its host directory, policy_open() opens the host descriptors, and
+ * line, policy_finish() adds the defaults, policy_prepare_scratch() (in the
+ * supervisor) readies the host side of the tmpfs mounts, policy_open()
+ * opens the host descriptors, policy_make_scratch() (in the sandbox's
+ * process, inside its namespaces) gives each tmpfs its file system, and
  * policy_sandbox_argv() turns it into the argument vector of bento-sandbox
  * (the contract is in docs/cli.md); policy_remove_scratch() cleans up once
  * the sandbox is gone. landlock.c turns the same policy into host-level
@@ -22,17 +24,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/scratch.h"
+
 enum entry_kind {
 	ENTRY_MOUNT,	/* a host directory or file, through a descriptor */
 	ENTRY_TMPFS,	/* a private in-memory file system */
 	ENTRY_SYMLINK,	/* a symbolic link the sandbox creates in its tree */
 };
 
-struct scratch;
-
 /*
  * One line of the guest mount table. A TMPFS entry becomes a MOUNT of a
- * fresh host directory in policy_make_scratch(): then scratch is set.
+ * detached tmpfs or of a fresh host directory in policy_make_scratch():
+ * then scratch is set.
  */
 struct entry {
 	enum entry_kind kind;
@@ -42,7 +45,7 @@ struct entry {
 	bool is_dir;	/* MOUNT: the host path is a directory */
 	bool user;	/* came from the command line, not from the defaults */
 	int fd;		/* MOUNT: descriptor from policy_open(), else -1 */
-	struct scratch *scratch;	/* MOUNT made from a TMPFS, else NULL */
+	bool scratch;	/* MOUNT made from a TMPFS (its fd is set) */
 };
 
 enum net_mode {
@@ -72,6 +75,7 @@ struct policy {
 	bool net_private;
 	bool trace, no_rewrite;
 	bool finished;
+	struct scratch_host scratch;	/* policy_prepare_scratch() */
 	char err[512];
 };
 
@@ -81,11 +85,7 @@ struct policy {
 /* Makes an empty policy: no entries, cwd "/", --net none. */
 void policy_init(struct policy *p);
 
-/*
- * Closes the policy's descriptors and frees everything it owns, removing
- * (as a safety net, silently) any scratch directory still there when
- * called by the process that made it.
- */
+/* Closes the policy's descriptors and frees everything it owns. */
 void policy_free(struct policy *p);
 
 /*
@@ -125,22 +125,33 @@ int policy_add_hide(struct policy *p, const char *guest);
 int policy_finish(struct policy *p, char *const envp[]);
 
 /*
- * Gives each TMPFS entry its host directory (scratch.h: on /dev/shm, mode
- * 01777 for /tmp): the entry becomes a read-write MOUNT of it, keeping its
- * place in the table (policy_open() opens it with the others). Call after
- * policy_finish(), in the process that will remove them with
- * policy_remove_scratch(); with signals that would end it held, so that
- * nothing can stop it between the two. On failure the directories made so
- * far stay recorded for policy_remove_scratch().
+ * In the process that will clean up (the supervisor), before the fork:
+ * makes it the owner of the host directories made for this policy, opens
+ * their base directory, and removes those that earlier bentos, killed
+ * before they could, left behind (scratch.h). Call with the signals that
+ * would end the caller held, so that nothing can stop it between this and
+ * policy_remove_scratch(). Returns 0, or -1 with p->err.
  */
-int policy_make_scratch(struct policy *p);
+int policy_prepare_scratch(struct policy *p);
 
 /*
- * Removes the directories policy_make_scratch() made, with everything in
- * them (never following a symlink), in the process that made them; in
- * any other (a forked child) it does nothing. Returns 0, or -1 with the
- * first reason in p->err when something stayed behind. The entries keep
- * their descriptors until policy_free().
+ * Gives each TMPFS entry its file system: with tmpfs true (the caller is
+ * in a user and mount namespace of its own, or is root in a mount
+ * namespace) a fresh detached tmpfs, else, or when the kernel refuses one,
+ * a host directory (scratch.h: on /dev/shm, mode 01777 for /tmp). The
+ * entry becomes a read-write MOUNT with its descriptor, keeping its place
+ * in the table. Call after policy_prepare_scratch() (in it or in a forked
+ * child of it). Returns 0, or -1 with p->err; host directories made so
+ * far stay for policy_remove_scratch().
+ */
+int policy_make_scratch(struct policy *p, bool tmpfs);
+
+/*
+ * In the process that called policy_prepare_scratch(), once the sandbox is
+ * gone: removes the host directories made for this policy, with
+ * everything in them (never following a symlink); in any other process
+ * it does nothing. Returns 0, or -1 with the first reason in p->err when
+ * something stayed behind.
  */
 int policy_remove_scratch(struct policy *p);
 

@@ -15,11 +15,11 @@
 #include "cli/supervisor.h"
 
 #include "cli/cli.h"
+#include "cli/proc.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,24 +163,10 @@ static struct timespec deadline_after(double seconds)
 /* Returns the parent pid from /proc/PID/stat, or -1. */
 static pid_t parent_of(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd, ppid;
+	char buf[PROC_STAT_MAX];
+	const char *p = proc_stat_field(pid, 4, buf, sizeof buf);
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return (pid_t)ppid;
+	return p ? (pid_t)atoi(p) : -1;
 }
 
 /*

@@ -30,9 +30,10 @@
  *                      descriptor itself through /proc/self/fd (a file
  *                      mount); print the first line read, or the errno
  *   tmp GUEST ACTION [TARGET...]
- *                      for the tmpfs at GUEST (a --mount of a scratch
- *                      directory): print "dir PATH" (its host path) and
- *                      "mode OCTAL", fill it with what a hostile guest
+ *                      for the tmpfs at GUEST (a --mount of a detached
+ *                      tmpfs or a host directory): print "dir PATH" (its
+ *                      host path: "/" for a detached tmpfs), "fstype
+ *                      tmpfs|other" and "mode OCTAL", fill it with what a hostile guest
  *                      might leave (a symlink "linkN" to each TARGET, also
  *                      deep inside, a directory of mode 0 and one of 0500
  *                      with files in them, a fifo, a chain of 150
@@ -45,10 +46,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +274,7 @@ static int cmd_tmp(char **argv, int end, const char *guest,
 {
 	int dirfd = mount_fd(argv, end, guest);
 	char path[64], host[4096];
+	struct statfs sf;
 	struct stat st;
 	ssize_t n;
 
@@ -282,6 +286,8 @@ static int cmd_tmp(char **argv, int end, const char *guest,
 	n = readlink(path, host, sizeof host - 1);
 	host[n > 0 ? n : 0] = '\0';
 	printf("dir %s\n", host);
+	printf("fstype %s\n", fstatfs(dirfd, &sf) == 0 &&
+	       sf.f_type == TMPFS_MAGIC ? "tmpfs" : "other");
 	if (fstat(dirfd, &st) == 0)
 		printf("mode %o\n", (unsigned)(st.st_mode & 07777));
 	if (plant(dirfd, targets) == 0)

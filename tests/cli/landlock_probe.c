@@ -5,7 +5,7 @@
  * and "skip NAME: WHY"; exits 1 if any check failed, 2 if it could not
  * start.
  *
- * usage: landlock_probe RW RO RWH [cover]
+ * usage: landlock_probe RW RO RWH [cover] [tmpfs]
  *   The default policy (system directories, secrets hidden), plus
  *   --mount RW:/rw:rw, --mount RO:/ro:ro, --mount RWH:/rwh:rw and the
  *   hidden guest paths /ro/secret/key, /ro/secretdir and /rwh/locked/hidden.
@@ -14,9 +14,12 @@
  *   --mount RW:/ro/covered (the host's RO/covered must get no rights) and
  *   --mount RWH/work:/tmp/ro (a mount beneath the /tmp tmpfs must not
  *   make it unwritable).
- *   The /tmp tmpfs gets its scratch directory as bento makes it; the
- *   checks run in a child, so that the parent, unconfined, can remove it
- *   afterwards the way bento does and check that it is gone.
+ *   The /tmp tmpfs gets its file system as bento makes it, in a child
+ *   that runs the checks: without "tmpfs", a host directory (bento's way
+ *   without namespaces), which the parent, unconfined, removes afterwards
+ *   the way bento does, checking that it is gone; with "tmpfs", the child
+ *   first enters a user (unless root) and mount namespace of its own and
+ *   gets a detached tmpfs, reached through /proc/self/fd.
  *   run.sh creates: RO/plain, RO/secret/{key,other}, RO/secretdir/file,
  *   RO/covered/file, RWH/locked/{hidden,other}, RWH/work/.
  */
@@ -34,9 +37,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +50,7 @@ extern char **environ;
 
 static int failures;
 static const char *rw, *ro, *rwh;
-static bool cover;
+static bool cover, tmpfs;
 
 static void report(bool ok, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -213,21 +219,26 @@ static void check_hidden(void)
 	}
 }
 
-/* The /tmp tmpfs: a scratch directory, read-write, never executable. */
-static void check_tmpfs(const struct scratch *s)
+/* The /tmp tmpfs (entry e): read-write, never executable. */
+static void check_tmpfs(const struct entry *e)
 {
-	const char *tmp = s->dir;
+	char tmp[4096], top[4096];
 	struct stat st = { 0 };
-	int fd, e, status;
+	struct statfs sf = { 0 };
+	int fd, err, status;
 	pid_t pid;
 
+	if (tmpfs)	/* a detached mount: no path but through its fd */
+		snprintf(tmp, sizeof tmp, "/proc/self/fd/%d", e->fd);
+	else
+		snprintf(tmp, sizeof tmp, "%s", e->host);
 	report(stat(tmp, &st) == 0 && (st.st_mode & 07777) == 01777,
 	       "tmp-mode-1777", "%s: mode %o", tmp, (unsigned)st.st_mode);
 	expect_allowed("tmp-create", at(tmp, "new"), O_WRONLY | O_CREAT);
 	report(mkdir(at(tmp, "dir"), 0755) == 0, "tmp-mkdir", "%s",
 	       strerror(errno));
-	e = rename(at(tmp, "new"), at(tmp, "dir/moved")) == 0 ? 0 : errno;
-	report(e == 0, "tmp-rename", "%s", strerror(e));
+	err = rename(at(tmp, "new"), at(tmp, "dir/moved")) == 0 ? 0 : errno;
+	report(err == 0, "tmp-rename", "%s", strerror(err));
 	report(symlink("/etc/passwd", at(tmp, "link")) == 0, "tmp-symlink",
 	       "%s", strerror(errno));
 	report(unlink(at(tmp, "dir/moved")) == 0, "tmp-unlink", "%s",
@@ -250,7 +261,14 @@ static void check_tmpfs(const struct scratch *s)
 		       "tmp-exec-denied", "execve of a file in %s did not fail "
 		       "with EACCES (status %#x)", tmp, status);
 	}
-	expect_denied("tmp-top-shut", s->top, O_RDONLY | O_DIRECTORY);
+	if (tmpfs) {
+		report(fstatfs(e->fd, &sf) == 0 && sf.f_type == TMPFS_MAGIC,
+		       "tmp-is-tmpfs", "f_type %#lx", (unsigned long)sf.f_type);
+		return;
+	}
+	snprintf(top, sizeof top, "%s", e->host);
+	*strrchr(top, '/') = '\0';
+	expect_denied("tmp-top-shut", top, O_RDONLY | O_DIRECTORY);
 }
 
 /* No TCP (ABI 4), no signals or abstract sockets out (ABI 6). */
@@ -322,30 +340,95 @@ static int build_policy(struct policy *p)
 	if (policy_add_hide(p, "/ro/secret/key") < 0 ||
 	    policy_add_hide(p, "/ro/secretdir") < 0 ||
 	    policy_add_hide(p, "/rwh/locked/hidden") < 0 ||
-	    policy_finish(p, environ) < 0 || policy_make_scratch(p) < 0 ||
+	    policy_finish(p, environ) < 0 || policy_prepare_scratch(p) < 0 ||
 	    policy_open(p) < 0)
 		return -1;
 	return 0;
 }
 
-/* The scratch directory of the /tmp tmpfs. */
-static const struct scratch *tmp_scratch(const struct policy *p)
+/* The /tmp tmpfs's entry, once made. */
+static const struct entry *tmp_entry(const struct policy *p)
 {
 	for (size_t i = 0; i < p->n_entries; i++)
 		if (p->entries[i].scratch &&
 		    strcmp(p->entries[i].guest, "/tmp") == 0)
-			return p->entries[i].scratch;
+			return &p->entries[i];
 	return NULL;
 }
 
+/* Writes text to a /proc file. Returns 0 or -1. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* A user (unless root) and mount namespace, as bento's sandbox gets. */
+static int enter_namespaces(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+
+	if (uid == 0)
+		return unshare(CLONE_NEWNS);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return -1;
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		return -1;
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+/* The child's part before the checks: the /tmp tmpfs, as bento's makes it. */
+static int make_tmp(struct policy *p)
+{
+	if (tmpfs && enter_namespaces() < 0) {
+		fprintf(stderr, "landlock_probe: namespaces: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (policy_make_scratch(p, tmpfs) < 0) {
+		fprintf(stderr, "landlock_probe: %s\n", p->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* True when a host directory of ours is left in the policy's base. */
+static bool scratch_left(const struct policy *p)
+{
+	char prefix[64];
+	struct dirent *d;
+	bool left = false;
+	DIR *dir = opendir(p->scratch.path);
+
+	snprintf(prefix, sizeof prefix, "bento-tmp-%d-", (int)getpid());
+	while (dir && (d = readdir(dir)))
+		left |= strncmp(d->d_name, prefix, strlen(prefix)) == 0;
+	if (dir)
+		closedir(dir);
+	return left;
+}
+
 /* Applies the policy to this process and runs the checks. */
-static int confined_checks(const struct policy *p, int sock,
+static int confined_checks(struct policy *p, int sock,
 			   const char *abstract)
 {
-	const struct scratch *tmp = tmp_scratch(p);
+	const struct entry *tmp;
 	char err[512];
-	int abi = landlock_apply(p, -1, err, sizeof err);
+	int abi;
 
+	if (make_tmp(p) < 0)
+		return 2;
+	tmp = tmp_entry(p);
+	abi = landlock_apply(p, -1, err, sizeof err);
 	if (abi <= 0) {
 		fprintf(stderr, "landlock_probe: %s\n",
 			abi < 0 ? err : "no Landlock in this kernel");
@@ -368,26 +451,29 @@ static int confined_checks(const struct policy *p, int sock,
 int main(int argc, char **argv)
 {
 	static struct policy p;
-	char abstract[64], top[4096] = "";
-	const struct scratch *tmp;
+	char abstract[64];
 	int sock, status, rc;
 	pid_t pid;
 
-	if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "cover"))) {
-		fprintf(stderr, "usage: landlock_probe RW RO RWH [cover]\n");
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "cover") == 0)
+			cover = true;
+		else if (strcmp(argv[i], "tmpfs") == 0)
+			tmpfs = true;
+		else
+			argc = 0;
+	}
+	if (argc < 4) {
+		fprintf(stderr, "usage: landlock_probe RW RO RWH [cover] [tmpfs]\n");
 		return 2;
 	}
 	rw = argv[1], ro = argv[2], rwh = argv[3];
-	cover = argc == 5;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (build_policy(&p) < 0) {
 		fprintf(stderr, "landlock_probe: %s\n", p.err);
 		policy_free(&p);
 		return 2;
 	}
-	tmp = tmp_scratch(&p);
-	if (tmp)
-		snprintf(top, sizeof top, "%s", tmp->top);
 	snprintf(abstract, sizeof abstract, "bento-probe-%d", (int)getpid());
 	sock = listen_abstract(abstract);
 	pid = fork();
@@ -402,10 +488,11 @@ int main(int argc, char **argv)
 	if (policy_remove_scratch(&p) < 0) {
 		printf("not ok tmp-removed: %s\n", p.err);
 		rc = rc ? rc : 1;
-	} else if (*top && access(top, F_OK) == 0) {
-		printf("not ok tmp-removed: %s is still there\n", top);
+	} else if (scratch_left(&p)) {
+		printf("not ok tmp-removed: a bento-tmp-%d-* is still in %s\n",
+		       (int)getpid(), p.scratch.path);
 		rc = rc ? rc : 1;
-	} else if (*top) {
+	} else {
 		printf("ok tmp-removed\n");
 	}
 	policy_free(&p);

@@ -56,7 +56,7 @@ build_helpers() {
 	$CC -std=c11 -Wall -Wextra -Werror -O2 -I"$ROOT/include" -I"$ROOT/src" \
 		-D_GNU_SOURCE "$ROOT/tests/cli/landlock_probe.c" \
 		"$ROOT/src/cli/landlock.c" "$ROOT/src/cli/policy.c" \
-		"$ROOT/src/cli/scratch.c" -o "$PROBE"
+		"$ROOT/src/cli/scratch.c" "$ROOT/src/cli/proc.c" -o "$PROBE"
 }
 
 # --- command line ----------------------------------------------------------
@@ -195,9 +195,9 @@ make_probe_tree() {
 	chmod 755 "$1"
 }
 
-# probe PREFIX [cover]: runs landlock_probe, one PASS/FAIL per check.
+# probe PREFIX [cover] [tmpfs]: runs landlock_probe, one PASS/FAIL per check.
 probe() {
-	local p=$1 tree=$WORK/probe-$1${2:-} out status line
+	local p=$1 tree=$WORK/probe-$1${2:-}${3:-} out status line
 	shift
 	make_probe_tree "$tree"
 	[ ${#RUN_AS[@]} -gt 0 ] && chown -R 65534:65534 "$tree"/*
@@ -216,6 +216,22 @@ probe() {
 			skip "${p}landlock/${line%%:*}" "${line#*: }" ;;
 		esac
 	done <<<"$out"
+}
+
+# own_namespaces: true when bento's user gets a mount namespace (through a
+# user namespace unless root), as the detached tmpfs mounts need.
+own_namespaces() {
+	"${RUN_AS[@]}" unshare -U -m true 2>/dev/null ||
+		{ [ "$("${RUN_AS[@]}" id -u)" = 0 ] && unshare -m true 2>/dev/null; }
+}
+
+# probe_tmpfs PREFIX: the probe with /tmp a detached tmpfs.
+probe_tmpfs() {
+	if own_namespaces; then
+		probe "$1tmpfs-" tmpfs
+	else
+		skip "$1tmpfs-landlock" "no user and mount namespace here"
+	fi
 }
 
 # --- the supervisor and the confinement, with the fake sandbox -------------
@@ -290,9 +306,9 @@ test_supervisor() {
 		wait $pid 2>/dev/null
 		sleep 0.3
 		check "${q}dies-with-supervisor" "" "$(left "$tag")"
-		# Nothing can clean up after a SIGKILLed bento (docs/cli.md).
-		out=$(sed -n 's/^bento: tmpfs \/tmp: //p' "$WORK/k$ns.err")
-		[[ $out == */bento-tmp-??????/fs ]] && rm -rf "${out%/fs}"
+		# What the SIGKILLed bento could not remove, the next one does.
+		run_status fake exit 0 >/dev/null
+		check "${q}sigkill-scratch-gone" "" "$(scratch_of $pid)"
 	done
 	unset BENTO_NO_NAMESPACES
 	test_ctrl_c "$p"
@@ -397,12 +413,21 @@ make_victims() {
 	[ ${#RUN_AS[@]} -gt 0 ] && chown -R 65534:65534 "$VICTIM"
 }
 
+# The base directory of bento's host directories (scratch.h).
+SHM=/dev/shm
+[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] || SHM=${TMPDIR:-/tmp}
+
+# scratch_of PID: the host directories bento PID made, in $SHM.
+scratch_of() { (cd "$SHM" && ls -d "bento-tmp-$1-"* 2>/dev/null); }
+
 # scratch_run NAME WANT HOW ARGS...: runs `bento run ARGS victims` with
 # the fake in the background (ARGS end in "tmp /tmp ACTION"), waits until
 # it has filled its tmpfs; with HOW "-" checks nothing more while it runs,
-# with "wait" checks that the scratch directory exists, with a signal name
-# also sends that to bento. Then checks bento's status (WANT), that the
-# scratch directory is gone and that the victims are intact.
+# with "wait" checks that the tmpfs is there, with a signal name also
+# sends that to bento. Then checks bento's status (WANT), that no host
+# directory of it remains and that the victims are intact. $KIND says what
+# the tmpfs must be: "tmpfs" (a detached tmpfs: no host directory at any
+# time) or "dir" (a host directory, BASE/bento-tmp-PID-START-XXXXXX/fs).
 scratch_run() {
 	local name=$1 want=$2 how=$3 out=$WORK/$1.out pid status dir top
 	shift 3
@@ -413,14 +438,17 @@ scratch_run() {
 	wait_ready "$out"
 	dir=$(sed -n 's/^dir //p' "$out")
 	top=${dir%/fs}
-	if [[ $top != */bento-tmp-?????? ]]; then
+	if [ "$KIND" = tmpfs ]; then
+		check "$name-detached" "/ tmpfs none" \
+			"$dir $(sed -n 's/^fstype //p' "$out") $(scratch_of $pid | wc -l | sed 's/^0$/none/')"
+	elif [[ $top != "$SHM"/bento-tmp-$pid-*-?????? ]]; then
 		kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
 		fail "$name" "no scratch directory: $(tr '\n' ' ' <"$out")"
 		return
 	fi
 	check "$name-planted" planted "$(grep -x planted "$out")"
-	if [ "$how" != - ]; then
+	if [ "$how" != - ] && [ "$KIND" = dir ]; then
 		check "$name-exists" "yes 700" \
 			"$([ -d "$dir" ] && echo yes) $(stat -c %a "$top")"
 	fi
@@ -428,40 +456,115 @@ scratch_run() {
 	wait $pid
 	status=$?
 	check "$name-status" "$want" $status
-	check "$name-removed" gone "$([ -e "$top" ] || echo gone)"
+	check "$name-removed" "" "$(scratch_of $pid)"
 	check "$name-links-not-followed" "keep keep" \
 		"$(cat "$VICTIM/file" "$VICTIM/dir/file" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
 }
 
+# scratch_modes PREFIX: the modes of the tmpfs mounts this host offers
+# bento's user, as "PREFIX ENV KIND" lines: a detached tmpfs in its own
+# namespaces (when it gets them), host directories without namespaces
+# (BENTO_NO_NAMESPACES) and host directories in namespaces (BENTO_NO_TMPFS).
+# An empty PREFIX is written ".", which read would otherwise lose.
+scratch_modes() {
+	if own_namespaces; then
+		echo "${1:-.} - tmpfs"
+		echo "$1notmpfs- BENTO_NO_TMPFS=1 dir"
+	else
+		echo "${1:-.} - dir"
+	fi
+	echo "$1nons- BENTO_NO_NAMESPACES=1 dir"
+}
+
 test_scratch() {
-	local p=$1 ns q err path
+	local p=$1 q envs err path
 	make_victims
-	for ns in 0 1; do
-		q=$p
-		[ $ns = 1 ] && q=${p}nons-
-		export BENTO_NO_NAMESPACES=$ns
+	while read -r q envs KIND; do
+		[ "$q" = . ] && q=
+		[ "$envs" = - ] && envs=
+		# shellcheck disable=SC2163 # NAME=VALUE, not a name
+		[ -n "$envs" ] && export "$envs"
 		scratch_run "${q}scratch-exit" 0 - tmp /tmp exit
 		scratch_run "${q}scratch-guest-killed" 139 - tmp /tmp segv
 		scratch_run "${q}scratch-timeout" 124 wait --timeout 2 tmp /tmp sleep
 		scratch_run "${q}scratch-bento-sigterm" 42 TERM tmp /tmp trap
 		scratch_run "${q}scratch-bento-sigint" 42 INT tmp /tmp trap
 		scratch_run "${q}scratch-bento-sighup" 42 HUP tmp /tmp trap
-	done
-	unset BENTO_NO_NAMESPACES
-	check "${p}scratch-mode-tmp" "mode 1777" "$(fake tmp /tmp exit | grep ^mode)"
-	check "${p}scratch-mode-other" "mode 755" \
-		"$(fake --tmpfs /work tmp /work exit | grep ^mode)"
-	# BENTO_PRINT_ARGV makes the directory (the argv shows its descriptor)
-	# and must remove it all the same.
-	err=$(BENTO_DEBUG=1 BENTO_PRINT_ARGV=1 BENTO_SANDBOX=SB "${RUN_AS[@]}" \
-		"$BENTO" run p 2>&1 >/dev/null)
+		check "${q}scratch-mode-tmp" "mode 1777" "$(fake tmp /tmp exit | grep ^mode)"
+		check "${q}scratch-mode-other" "mode 755" \
+			"$(fake --tmpfs /work tmp /work exit | grep ^mode)"
+		[ -n "$envs" ] && unset "${envs%%=*}"
+	done < <(scratch_modes "$p")
+	# BENTO_PRINT_ARGV makes the host directory (the argv shows its
+	# descriptor) and must remove it all the same.
+	err=$(BENTO_NO_TMPFS=1 BENTO_DEBUG=1 BENTO_PRINT_ARGV=1 BENTO_SANDBOX=SB \
+		"${RUN_AS[@]}" "$BENTO" run p 2>&1 >/dev/null)
 	path=$(sed -n 's/^bento: tmpfs \/tmp: //p' <<<"$err")
-	if [[ $path == */bento-tmp-??????/fs ]]; then
+	if [[ $path == "$SHM"/bento-tmp-*/fs ]]; then
 		check "${p}scratch-print-argv-removed" gone \
 			"$([ -e "${path%/fs}" ] || echo gone)"
 	else
 		fail "${p}scratch-print-argv-removed" "no scratch path in [$err]"
 	fi
+}
+
+# The next bento removes what a SIGKILLed one left in $SHM, unless the
+# owner (pid + start time in the name) lives or a process holds the
+# directory's "fs" (flock): a sandbox that outlived its front end. Made by
+# hand here: pid 999999999 never exists (pid_max is at most 2^22).
+test_scratch_stale() {
+	# Names end in 6 characters, 4 of them this run's.
+	local r; r=$(printf %04x $RANDOM)
+	local p=$1 held dead=bento-tmp-999999999-1-${r}dd old=bento-tmp-${r}od
+	local held_dir=bento-tmp-999999999-2-${r}hd other=bento-tmp-999999999-3-${r}ot
+	local start live reused
+	"${RUN_AS[@]}" mkdir -p "$SHM/$dead/fs/sub" "$SHM/$held_dir/fs" "$SHM/$old/fs"
+	"${RUN_AS[@]}" ln -s "$VICTIM/file" "$SHM/$dead/fs/sub/link"
+	"${RUN_AS[@]}" chmod 0 "$SHM/$dead/fs/sub"
+	if command -v flock >/dev/null; then
+		"${RUN_AS[@]}" flock -s "$SHM/$held_dir/fs" sleep 30 &
+		held=$!
+		sleep 0.2
+	fi
+	check "${p}stale-run" 0 "$(run_status fake exit 0)"
+	check "${p}stale-removed" gone "$([ -e "$SHM/$dead" ] || echo gone)"
+	check "${p}stale-links-not-followed" keep "$(cat "$VICTIM/file")"
+	check "${p}stale-old-name-kept" kept "$([ -d "$SHM/$old/fs" ] && echo kept)"
+	if [ -n "${held:-}" ]; then
+		check "${p}stale-held-kept" kept "$([ -d "$SHM/$held_dir/fs" ] && echo kept)"
+		# flock(1)'s child, sleep, holds the lock too.
+		pkill -KILL -P $held
+		kill -KILL $held 2>/dev/null
+		wait $held 2>/dev/null
+		# The killed sleep lets go of its lock in its own time.
+		for _ in $(seq 50); do
+			fake exit 0 >/dev/null 2>&1
+			[ -e "$SHM/$held_dir" ] || break
+			sleep 0.1
+		done
+		check "${p}stale-released-removed" gone \
+			"$([ -e "$SHM/$held_dir" ] || echo gone)"
+	else
+		skip "${p}stale-held-kept" "no flock(1)"
+	fi
+	# A live owner's stay, unlocked as they are; a reused pid's (the
+	# start time differs) go. The owner here: this shell.
+	start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+	live=bento-tmp-$$-$start-${r}lv
+	reused=bento-tmp-$$-$((start + 1))-${r}ru
+	"${RUN_AS[@]}" mkdir -p "$SHM/$live/fs" "$SHM/$reused/fs"
+	# Another uid's (when there is one to try) is never ours to remove.
+	if [ ${#RUN_AS[@]} = 0 ] && [ "$(id -u)" = 0 ]; then
+		mkdir -p "$SHM/$other/fs"
+		chown -R 65534:65534 "$SHM/$other"
+	fi
+	fake exit 0 >/dev/null 2>&1
+	check "${p}stale-live-owner-kept" kept "$([ -d "$SHM/$live/fs" ] && echo kept)"
+	check "${p}stale-reused-pid-removed" gone "$([ -e "$SHM/$reused" ] || echo gone)"
+	if [ -d "$SHM/$other" ]; then
+		check "${p}stale-other-uid-kept" kept "$([ -d "$SHM/$other/fs" ] && echo kept)"
+	fi
+	rm -rf "${SHM:?}/$old" "${SHM:?}/$held_dir" "${SHM:?}/$live" "${SHM:?}/$other"
 }
 
 # Without a tmpfs at /dev/shm the scratch directories go to $TMPDIR. Needs
@@ -475,11 +578,11 @@ test_scratch_fallback() {
 	mkdir -p "$base" "$empty"
 	# /dev/shm missing: an empty directory over /dev.
 	out=$(unshare -m sh -c 'mount --bind "$1" /dev && shift &&
-		TMPDIR=$1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
+		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
 		sh "$empty" "$base" "$FAKE" "$BENTO" 2>&1)
 	dir=$(sed -n 's/^dir //p' <<<"$out")
 	check scratch-fallback-missing yes \
-		"$([[ $dir == "$base"/bento-tmp-??????/fs ]] && echo yes)"
+		"$([[ $dir == "$base"/bento-tmp-*-*-??????/fs ]] && echo yes)"
 	check scratch-fallback-missing-removed "" "$(ls -A "$base")"
 	# /dev/shm not a tmpfs: a directory of the test's (if it is not one).
 	if [ "$(stat -f -c %T "$empty")" = tmpfs ]; then
@@ -487,11 +590,11 @@ test_scratch_fallback() {
 		return
 	fi
 	out=$(unshare -m sh -c 'mount --bind "$1" /dev/shm && shift &&
-		TMPDIR=$1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
+		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
 		sh "$empty" "$base" "$FAKE" "$BENTO" 2>&1)
 	dir=$(sed -n 's/^dir //p' <<<"$out")
 	check scratch-fallback-not-tmpfs yes \
-		"$([[ $dir == "$base"/bento-tmp-??????/fs ]] && echo yes)"
+		"$([[ $dir == "$base"/bento-tmp-*-*-??????/fs ]] && echo yes)"
 	check scratch-fallback-not-tmpfs-removed "" "$(ls -A "$base")"
 }
 
@@ -513,17 +616,21 @@ test_command_line
 test_argv ""
 probe ""
 probe "" cover
+probe_tmpfs ""
 test_supervisor ""
 test_confined ""
 test_scratch ""
+test_scratch_stale ""
 test_scratch_fallback
 if [ ${#ASUSER[@]} -gt 0 ]; then
 	RUN_AS=("${ASUSER[@]}")
 	test_argv unpriv-
 	probe unpriv-
+	probe_tmpfs unpriv-
 	test_supervisor unpriv-
 	test_confined unpriv-
 	test_scratch unpriv-
+	test_scratch_stale unpriv-
 else
 	skip unpriv "not root: the cases above ran unprivileged already"
 fi

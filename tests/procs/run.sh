@@ -168,4 +168,118 @@ r=
 [ "$STATUS" = 143 ] || r="${r:+$r; }bento run: status $(t_status_text "$STATUS"), want 143"
 finish "$CASE" "$MARK" "$D" "$r"
 
+# The front end killed with SIGKILL leaves nothing of its tmpfs mounts on
+# the host, and touches no other sandbox's: a sandbox A keeps running
+# meanwhile, and its /tmp and /dev/shm must hold what it wrote. In each
+# mode: the default (detached tmpfs instances: no host directory at any
+# time), BENTO_NO_NAMESPACES=1 (no namespaces, as where the host refuses
+# them: host directories, removed by the next bento) and BENTO_NO_TMPFS=1
+# (namespaces but host directories, as on a kernel that refuses a
+# detached tmpfs).
+SHM=/dev/shm
+[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] || SHM=${TMPDIR:-/tmp}
+
+# Host directories bento $1 made (bento-tmp-PID-START-XXXXXX).
+scratch_of() { (cd "$SHM" && ls -d "bento-tmp-$1-"* 2>/dev/null); }
+
+# Waits up to 10 s for file $1.
+wait_file() {
+	local n=100
+	while [ "$n" -gt 0 ] && [ ! -e "$1" ]; do
+		n=$((n - 1))
+		sleep 0.1
+	done
+}
+
+# scratch_guest: B's guest. Without namespaces, guest processes that B's
+# pid 1 forked outlive a SIGKILLed front end (nothing kills them: no pid
+# namespace), so there B is a single process, which dies with it.
+scratch_guest() {
+	if [ "$1" = nons ]; then
+		echo 'echo b >/tmp/f && echo b >/dev/shm/f && touch /x/ready && exec sleep 100'
+	else
+		echo 'echo b >/tmp/f && echo b >/dev/shm/f &&
+			for i in 1 2 3; do sleep 100 & done; touch /x/ready; wait'
+	fi
+}
+
+# start_b MODE GUEST: starts sandbox B (marker $MARK-b) with GUEST; sets
+# PID_RUN; returns once B is ready.
+start_b() {
+	env "${env[@]}" "$BENTO" run "${opts[@]}" --mount "$D/b:/x:rw" -- \
+		$BB sh -c "$2" "$MARK-b" >"$D/out" 2>"$D/err" </dev/null &
+	PID_RUN=$!
+	wait_file "$D/b/ready"
+}
+
+for mode in tmpfs nons notmpfs; do
+	case $mode in
+	tmpfs) env=() ;;
+	nons) env=(BENTO_NO_NAMESPACES=1) ;;
+	notmpfs) env=(BENTO_NO_TMPFS=1) ;;
+	esac
+	new_case scratch_sigkill_$mode
+	mkdir -p "$D/a" "$D/b"
+	chmod 777 "$D/a" "$D/b"
+	r=
+	# A: writes its /tmp and /dev/shm, waits for "go", reports them.
+	env "${env[@]}" "$BENTO" run "${opts[@]}" --mount "$D/a:/x:rw" -- \
+		$BB sh -c 'echo keep-a >/tmp/f && echo keep-a >/dev/shm/f &&
+			touch /x/ready; while [ ! -e /x/go ]; do sleep 0.1; done
+			cat /tmp/f /dev/shm/f >/x/result' "$MARK-a" \
+		>"$D/out-a" 2>"$D/err-a" </dev/null &
+	pid_a=$!
+	wait_file "$D/a/ready"
+	start_b $mode "$(scratch_guest $mode)"
+	[ -e "$D/b/ready" ] || r="sandbox B did not start"
+	made=$(scratch_of "$PID_RUN" | wc -l)
+	case $mode in
+	tmpfs) [ "$made" = 0 ] || r="${r:+$r; }$made host directories while B ran, want none" ;;
+	*) [ "$made" = 2 ] || r="${r:+$r; }$made host directories while B ran, want 2 (the test cannot see them)" ;;
+	esac
+	kill -9 "$PID_RUN" 2>/dev/null
+	wait "$PID_RUN" 2>/dev/null
+	[ -z "$(leftovers "$MARK-b")" ] || r="${r:+$r; }B's processes outlived it"
+	# The next bento (C) removes what a SIGKILLed one left.
+	[ "$mode" = tmpfs ] || env "${env[@]}" "$BENTO" run "${opts[@]}" -- /bin/true
+	stale=$(scratch_of "$PID_RUN")
+	[ -z "$stale" ] || r="${r:+$r; }left on the host: $stale"
+	touch "$D/a/go"
+	wait "$pid_a"
+	st=$?
+	got=$(tr '\n' ' ' <"$D/a/result" 2>/dev/null)
+	[ "$st" = 0 ] && [ "$got" = "keep-a keep-a " ] ||
+		r="${r:+$r; }sandbox A: status $st, its /tmp and /dev/shm held [$got], want [keep-a keep-a ]"
+	stale=$(scratch_of "$pid_a")
+	[ -z "$stale" ] || r="${r:+$r; }A's directories stayed: $stale"
+	finish "$CASE" "$MARK" "$D" "$r"
+done
+
+# Without namespaces, processes of a SIGKILLed front end's sandbox that
+# live on (forked ones: see scratch_guest) keep their /tmp: the next bento
+# leaves it while they hold it, and removes it once they are gone.
+env=(BENTO_NO_NAMESPACES=1)
+new_case scratch_held_nons
+mkdir -p "$D/b"
+chmod 777 "$D/b"
+r=
+start_b nons "$(scratch_guest tmpfs)"
+kill -9 "$PID_RUN" 2>/dev/null
+wait "$PID_RUN" 2>/dev/null
+sleep 0.3
+orphans=$(marked "$MARK-b")
+"$BENTO" run "${opts[@]}" -- /bin/true
+kept=$(scratch_of "$PID_RUN" | wc -l)
+if [ -z "$orphans" ]; then
+	r="no process of B outlived it: the case tests nothing"
+elif [ "$kept" != 2 ]; then
+	r="$kept of B's 2 directories kept while its processes ran"
+fi
+for pid in $orphans; do kill -9 "$pid" 2>/dev/null; done
+[ -z "$(leftovers "$MARK-b")" ] || r="${r:+$r; }B's processes would not die"
+"$BENTO" run "${opts[@]}" -- /bin/true
+stale=$(scratch_of "$PID_RUN")
+[ -z "$stale" ] || r="${r:+$r; }left after B's processes were gone: $stale"
+finish "$CASE" "$MARK" "$D" "$r"
+
 t_summary
