@@ -492,13 +492,13 @@ static long dir_getdents(struct file *f, void *ubuf, size_t n)
 	int count = 0;
 	if (ent_type(dir) != K_S_IFDIR)
 		return -ENOTDIR;
-	ents[count++] = (struct dirent_src){ ".", ent_ino(dir), DT_DIR };
-	ents[count++] = (struct dirent_src){ "..", 1, DT_DIR };
+	ents[count++] = (struct dirent_src){ ".", ent_ino(dir), DT_DIR, 0 };
+	ents[count++] = (struct dirent_src){ "..", 1, DT_DIR, 0 };
 	for (int i = 0; dir == &dev_root && i < NDEV; i++) {
 		const struct dev_ent *e = &dev_table[i];
 		uint32_t t = ent_type(e);
 		unsigned char dt = t == K_S_IFDIR ? DT_DIR : t == K_S_IFLNK ? DT_LNK : DT_CHR;
-		ents[count++] = (struct dirent_src){ e->name, ent_ino(e), dt };
+		ents[count++] = (struct dirent_src){ e->name, ent_ino(e), dt, 0 };
 	}
 	struct file *term = dir != &dev_root ? terminal() : NULL;
 	long num = term ? pts_number(term) : -1;
@@ -506,7 +506,7 @@ static long dir_getdents(struct file *f, void *ubuf, size_t n)
 		file_put(term);
 	if (num >= 0) {
 		fmt_snprintf(pts_name, sizeof(pts_name), "%ld", num);
-		ents[count++] = (struct dirent_src){ pts_name, (uint64_t)NDEV + 2 + (uint64_t)num, DT_CHR };
+		ents[count++] = (struct dirent_src){ pts_name, (uint64_t)NDEV + 2 + (uint64_t)num, DT_CHR, 0 };
 	}
 	spin_lock(&f->lock);
 	long r = dirents_emit(ents, count, &f->pos, ubuf, n);

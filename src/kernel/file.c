@@ -528,32 +528,61 @@ int file_memfd(const char *name, int flags)
 
 /* ---- synthetic directories ------------------------------------------- */
 
-long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void *ubuf, size_t n)
+/* One linux_dirent64 record for e at ubuf + *used, with d_off next; 1 if
+ * it does not fit in n, or -errno. */
+static int dirent_put(const struct dirent_src *e, uint64_t next, void *ubuf, size_t n, size_t *used)
 {
 	char rec[280];
+	size_t namelen = strlen(e->name);
+	size_t reclen = (19 + namelen + 1 + 7) & ~(size_t)7;
+	if (reclen > sizeof(rec))
+		return -ENAMETOOLONG;
+	if (*used + reclen > n)
+		return 1;
+	memset(rec, 0, reclen);
+	memcpy(rec, &e->ino, 8);
+	memcpy(rec + 8, &next, 8);
+	uint16_t rl = (uint16_t)reclen;
+	memcpy(rec + 16, &rl, 2);
+	rec[18] = (char)e->type;
+	memcpy(rec + 19, e->name, namelen);
+	if (copy_out((char *)ubuf + *used, rec, reclen) < 0)
+		return -EFAULT;
+	*used += reclen;
+	return 0;
+}
+
+long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void *ubuf, size_t n)
+{
 	size_t used = 0;
 	while (*index < count) {
-		const struct dirent_src *e = &ents[*index];
-		size_t namelen = strlen(e->name);
-		size_t reclen = (19 + namelen + 1 + 7) & ~(size_t)7;
-		if (reclen > sizeof(rec))
-			return -ENAMETOOLONG;
-		if (used + reclen > n)
+		int r = dirent_put(&ents[*index], (uint64_t)*index + 1, ubuf, n, &used);
+		if (r < 0)
+			return r;
+		if (r)
 			break;
-		memset(rec, 0, reclen);
-		uint64_t off = (uint64_t)*index + 1;
-		memcpy(rec, &e->ino, 8);
-		memcpy(rec + 8, &off, 8);
-		uint16_t rl = (uint16_t)reclen;
-		memcpy(rec + 16, &rl, 2);
-		rec[18] = (char)e->type;
-		memcpy(rec + 19, e->name, namelen);
-		if (copy_out((char *)ubuf + used, rec, reclen) < 0)
-			return -EFAULT;
-		used += reclen;
 		(*index)++;
 	}
 	if (used == 0 && *index < count)
+		return -EINVAL;
+	return (long)used;
+}
+
+long dirents_emit_at(const struct dirent_src *ents, int count, int64_t *pos, void *ubuf, size_t n)
+{
+	size_t used = 0;
+	int i = 0;
+	while (i < count && ents[i].off < (uint64_t)*pos)
+		i++;
+	for (; i < count; i++) {
+		int r = dirent_put(&ents[i], ents[i].off + 1, ubuf, n, &used);
+		if (r < 0)
+			return r;
+		if (r)
+			break;
+		*pos = (int64_t)ents[i].off + 1;
+	}
+	if (used == 0 && i < count)
 		return -EINVAL;
 	return (long)used;
 }

@@ -165,8 +165,13 @@ extern const struct fs_ops procfs_ops;
 /* Build a getdents64 record list from names (for synthetic directories).
  * Each entry: name, inode, type (DT_*). Returns bytes written to ubuf
  * starting at entry *index, advancing *index. */
-struct dirent_src { const char *name; uint64_t ino; unsigned char type; };
+struct dirent_src { const char *name; uint64_t ino; unsigned char type; uint64_t off; };
 long dirents_emit(const struct dirent_src *ents, int count, int64_t *index, void *ubuf, size_t n);
+/* The same for listings whose entries carry stable positions (off, in
+ * ascending order): the directory position is an off, not an index, so
+ * an entry that vanishes between two calls makes none of the others be
+ * skipped (Linux's /proc/PID/fd uses the fd number the same way). */
+long dirents_emit_at(const struct dirent_src *ents, int count, int64_t *pos, void *ubuf, size_t n);
 /* Resolve a guest path (relative to the process cwd or dirfd) to a
  * canonical absolute path with every symlink resolved (the final one only
  * when follow). Returns 0 and fills out, or -errno. */
@@ -271,6 +276,8 @@ struct thread {
 extern struct process *kproc;   /* the process this host process runs */
 /* The process table in the arena (proc.c). */
 int proctab_init(void);
+/* The host pid of a live process of the sandbox, or -ESRCH. */
+long proc_host_pid(int pid);
 void kernel_fork_lock(void);
 void kernel_fork_unlock(void);
 void vm_fork_lock(void);

@@ -773,6 +773,15 @@ int proc_read_exe(int pid, char *buf, size_t n)
 	return r;
 }
 
+long proc_host_pid(int pid)
+{
+	spin_lock(&ptab->lock);
+	struct proc_entry *e = find(pid);
+	long host = e && e->state == P_ALIVE ? __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE) : 0;
+	spin_unlock(&ptab->lock);
+	return host > 0 ? host : -ESRCH;
+}
+
 int proc_alive(int pid)
 {
 	spin_lock(&ptab->lock);

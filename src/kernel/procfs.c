@@ -329,9 +329,15 @@ static int dl_room(struct dlist *l)
 /* Add a name that outlives the listing (a table entry). */
 static void dl_add(struct dlist *l, const char *name, uint64_t ino, unsigned char type)
 {
-	if (dl_room(l) == 0)
-		l->ents[l->count++] = (struct dirent_src){ name, ino, type };
+	if (dl_room(l) == 0) {
+		l->ents[l->count] = (struct dirent_src){ name, ino, type, (uint64_t)l->count };
+		l->count++;
+	}
 }
+
+/* Positions of numeric entries (pids, tids, fds): above every table
+ * entry, and the number itself, so they stay put as others come and go. */
+#define DL_NUM_BASE (1ULL << 32)
 
 /* Add a numeric name; its pointer is set by dl_finish. */
 static void dl_add_num(struct dlist *l, int num, unsigned char type)
@@ -340,14 +346,23 @@ static void dl_add_num(struct dlist *l, int num, unsigned char type)
 		return;
 	fmt_snprintf(l->nums[l->count], sizeof(l->nums[0]), "%d", num);
 	uint64_t ino = path_ino(l->rel, l->nums[l->count]);
-	l->ents[l->count++] = (struct dirent_src){ NULL, ino, type };
+	l->ents[l->count++] = (struct dirent_src){ NULL, ino, type, DL_NUM_BASE + (uint64_t)num };
 }
 
+/* Names the numeric entries and sorts them by position (they follow the
+ * table entries, which are in order already). */
 static void dl_finish(struct dlist *l)
 {
 	for (int i = 0; i < l->count; i++)
 		if (!l->ents[i].name)
 			l->ents[i].name = l->nums[i];
+	for (int i = 1; i < l->count; i++) {
+		struct dirent_src e = l->ents[i];
+		int j = i;
+		for (; j > 0 && l->ents[j - 1].off > e.off; j--)
+			l->ents[j] = l->ents[j - 1];
+		l->ents[j] = e;
+	}
 }
 
 static unsigned char dtype(uint32_t mode)
@@ -498,7 +513,7 @@ static long pf_getdents(struct file *f, void *ubuf, size_t n)
 	long r = l.err;
 	if (!r) {
 		spin_lock(&f->lock);
-		r = dirents_emit(l.ents, l.count, &f->pos, ubuf, n);
+		r = dirents_emit_at(l.ents, l.count, &f->pos, ubuf, n);
 		spin_unlock(&f->lock);
 	}
 	kfree(l.ents);

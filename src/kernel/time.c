@@ -4,18 +4,55 @@
 
 #define NS 1000000000LL
 
+/*
+ * CPU-time clocks of a given thread or process have negative ids (Linux's
+ * encoding: ~id << 3, bit 2 for a thread, low bits the kind). The id is
+ * the sandbox's; the host's clock needs the host's, except for id 0,
+ * which means the caller on both sides.
+ */
+static long thread_host_tid(int tid)
+{
+	long host = -EINVAL;
+	spin_lock(&kproc->lock);
+	for (struct thread *t = kproc->threads; t; t = t->next)
+		if (t->tid == tid)
+			host = t->host_tid;
+	spin_unlock(&kproc->lock);
+	return host;
+}
+
+/* The host's id for clock in *out: 0, or -EINVAL. */
+static int host_clock(int clock, int *out)
+{
+	*out = clock;
+	if (clock >= 0)
+		return clock <= 11 ? 0 : -EINVAL;
+	if ((clock & 7) == 7 || (clock & 3) == 3)
+		return -EINVAL;
+	int id = ~(clock >> 3);
+	if (id == 0)
+		return 0;
+	long host;
+	if (clock & 4)
+		host = thread_host_tid(id);
+	else
+		host = id == kproc->pid ? 0 : proc_host_pid(id);
+	if (host < 0)
+		return -EINVAL;
+	*out = (int)((~(unsigned long)host << 3) | (unsigned)(clock & 7));
+	return 0;
+}
+
 int time_get(int clock, struct b_timespec *ts)
 {
-	if (clock < 0 || clock > 11)
-		return -EINVAL;
-	return plat_clock_get(clock, ts);
+	int host, r = host_clock(clock, &host);
+	return r < 0 ? r : plat_clock_get(host, ts);
 }
 
 int time_res(int clock, struct b_timespec *ts)
 {
-	if (clock < 0 || clock > 11)
-		return -EINVAL;
-	return plat_clock_res(clock, ts);
+	int host, r = host_clock(clock, &host);
+	return r < 0 ? r : plat_clock_res(host, ts);
 }
 
 static int64_t ts_ns(const struct b_timespec *t)

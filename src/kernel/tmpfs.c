@@ -222,15 +222,15 @@ static long tf_getdents(struct file *f, void *ubuf, size_t n)
 	long r = -ENOMEM;
 	if (ents && names) {
 		int i = 0;
-		ents[i++] = (struct dirent_src){ ".", dir->ino, 4 };
-		ents[i++] = (struct dirent_src){ "..", dir->parent ? dir->parent->ino : dir->ino, 4 };
+		ents[i++] = (struct dirent_src){ ".", dir->ino, 4, 0 };
+		ents[i++] = (struct dirent_src){ "..", dir->parent ? dir->parent->ino : dir->ino, 4, 0 };
 		for (struct tnode *c = dir->children; c; c = c->next) {
 			if (vfs_entry_hidden(f->path, c->name))
 				continue; /* vfs_hide: not listed either */
 			/* Names are copied: the tree may change once unlocked. */
 			names[i] = kstrdup(c->name);
 			ents[i] = (struct dirent_src){ names[i] ? names[i] : "?", c->ino,
-						       (unsigned char)((c->mode & K_S_IFMT) >> 12) };
+						       (unsigned char)((c->mode & K_S_IFMT) >> 12), 0 };
 			i++;
 		}
 		count = i;

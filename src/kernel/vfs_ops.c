@@ -53,6 +53,27 @@ static int resolve_flags(int resolve, int flags)
 	return v;
 }
 
+/* O_CREAT of "name/": Linux creates nothing and says EISDIR, once the
+ * directory that would hold name resolves (else its lookup error). */
+static int create_with_slash(int dirfd, const char *path)
+{
+	char parent[PATH_MAX_K];
+	size_t n = strlen(path);
+	if (n >= sizeof(parent))
+		return -ENAMETOOLONG;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	memcpy(parent, path, n);
+	parent[n] = 0;
+	struct b_stat st;
+	int r = vfs_statat(dirfd, n ? parent : ".", 0, &st);
+	if (r < 0)
+		return r;
+	return (st.mode & K_S_IFMT) == K_S_IFDIR ? -EISDIR : -ENOTDIR;
+}
+
 int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
 {
 	struct file *f;
@@ -64,6 +85,9 @@ int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
 		return -EINVAL;
 	if ((flags & K_O_CREAT) && !(flags & K_O_TMPFILE & ~K_O_DIRECTORY))
 		mode &= ~kproc->umask;
+	if ((flags & K_O_CREAT) && (flags & K_O_TMPFILE) != K_O_TMPFILE && path[0] &&
+	    path[strlen(path) - 1] == '/')
+		return create_with_slash(dirfd, path);
 	/* First in one step; only a link in the way needs the full walk. */
 	int r = resolve ? -EAGAIN : lookup_ex(dirfd, path, VFS_LEXICAL, &t);
 	if (r == 0)

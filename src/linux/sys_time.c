@@ -14,6 +14,26 @@ SYSCALL(clock_gettime)
 	return r < 0 ? r : put_ts(a1, &ts);
 }
 
+/* Setting a clock needs CAP_SYS_TIME, which no sandbox has; the
+ * arguments are checked first, as Linux does. */
+SYSCALL(clock_settime)
+{
+	struct b_timespec now;
+	struct l_timespec lt;
+	if (time_res((int)a0, &now) < 0)
+		return -EINVAL;
+	if (copy_in(&lt, (void *)a1, sizeof(lt)) < 0)
+		return -EFAULT;
+	if (lt.tv_nsec < 0 || lt.tv_nsec >= 1000000000L || lt.tv_sec < 0)
+		return -EINVAL;
+	return (int)a0 == 0 ? -EPERM : -EINVAL;
+}
+
+SYSCALL(settimeofday)
+{
+	return -EPERM;
+}
+
 SYSCALL(clock_getres)
 {
 	struct b_timespec ts;

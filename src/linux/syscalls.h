@@ -133,6 +133,8 @@
 	X(sched_setaffinity, "dup", 0)    \
 	X(sched_getaffinity, "dup", 0)    \
 	X(sched_rr_get_interval, "dp", 0) \
+	X(clock_settime, "dp", 0)         \
+	X(settimeofday, "pp", 0)          \
 	X(set_tid_address, "p", 0)        \
 	X(fadvise64, "dddd", 0)           \
 	X(clock_gettime, "dp", 0)         \

@@ -174,6 +174,13 @@ static void set_ids(void)
 	cred_init((int)HOST0(__NR_getuid), (int)HOST0(__NR_getgid));
 }
 
+/* The guest starts with the umask bento was given; the host's becomes 0,
+ * so that the guest's (applied by bento) is the only one on its files. */
+static void adopt_umask(void)
+{
+	proc_umask((int)HOST1(__NR_umask, 0));
+}
+
 _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t base)
 {
 	relocate_self(dynamic, base);
@@ -195,6 +202,7 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 	if (r < 0)
 		die("kernel start-up failed", r);
 	set_ids();
+	adopt_umask();
 	struct linux_start s = { 0 };
 	s.host_auxv = (const uint64_t *)(e + 1);
 	if ((r = vfs_mount_tmpfs("/")) < 0)
