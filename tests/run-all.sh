@@ -29,7 +29,7 @@ run_suite() {
 		total_fail=$((total_fail + 1))
 	fi
 }
-for suite in unit cli guest apps procs escape; do
+for suite in unit cli guest apps procs escape pyregr; do
 	if [ -x "tests/$suite/run.sh" ]; then
 		run_suite "$suite" "tests/$suite/run.sh"
 	fi

@@ -153,6 +153,10 @@ int plat_file_sync(int fd);
  * or the mode of an open handle. */
 int plat_file_set_times(int fd, const struct b_timespec ts[2]);
 int plat_file_chmod(int fd, int mode);
+/* Times of the entry name of directory dir itself — a symbolic link, or a
+ * file bento cannot open — or -EOPNOTSUPP where the host cannot do that
+ * safely (docs/security.md: the sealed empty path). */
+int plat_file_set_times_at(int dir, const char *name, const struct b_timespec ts[2]);
 /* Terminal and queue ioctls on an inherited host handle: only TCGETS,
  * TCSETS*, TIOCGWINSZ, TIOCSWINSZ, FIONREAD, TIOCGPGRP, TIOCSPGRP. */
 int plat_file_ioctl(int fd, unsigned long req, void *arg);

@@ -142,6 +142,18 @@ static int hostfs_chmod(struct mount *m, const char *rel, int mode)
 	return change(m, PLAT_FS_CHMOD_PATH, rel, NULL, mode);
 }
 
+static int hostfs_set_times(struct mount *m, const char *rel, const struct b_timespec ts[2])
+{
+	char p[PATH_MAX_K];
+	const char *name;
+	int d = open_parent(m, rel, p, sizeof(p), &name);
+	if (d < 0)
+		return d;
+	int r = plat_file_set_times_at(d, name, ts);
+	plat_file_close(d);
+	return r;
+}
+
 static int hostfs_statfs(struct mount *m, struct b_statfs *st)
 {
 	return plat_file_statfs(m->host_dir, st);
@@ -159,5 +171,6 @@ const struct fs_ops hostfs_ops = {
 	.symlink = hostfs_symlink,
 	.link = hostfs_link,
 	.chmod = hostfs_chmod,
+	.set_times = hostfs_set_times,
 	.statfs = hostfs_statfs,
 };

@@ -143,6 +143,9 @@ struct fs_ops {
 	int (*symlink)(struct mount *m, const char *target, const char *rel);
 	int (*link)(struct mount *m, const char *from, const char *to);
 	int (*chmod)(struct mount *m, const char *rel, int mode);
+	/* Optional: times of rel itself (a link is not followed), for what
+	 * cannot be opened to set them (links, files without access). */
+	int (*set_times)(struct mount *m, const char *rel, const struct b_timespec ts[2]);
 	int (*statfs)(struct mount *m, struct b_statfs *st);
 };
 

@@ -321,14 +321,33 @@ static int utimens_fd(int fd, void *ctx)
 	return r;
 }
 
+/* Times by name, for a link itself or a file that does not open; err is
+ * what opening it said, returned where the file system cannot help. */
+static int times_by_name(int dirfd, const char *path, const struct b_timespec ts[2], int follow, int err)
+{
+	struct target t;
+	int r = lookup(dirfd, path, follow, &t);
+	if (r < 0)
+		return r;
+	if (!t.m->ops->set_times)
+		return err;
+	if (!t.m->writable)
+		return -EROFS;
+	r = t.m->ops->set_times(t.m, t.rel, ts);
+	return r == -EOPNOTSUPP ? err : r;
+}
+
 int vfs_utimensat(int dirfd, const char *path, const struct b_timespec ts[2], int flags)
 {
 	if (!path || (!path[0] && (flags & K_AT_EMPTY_PATH)))
 		return utimens_fd(dirfd, (void *)ts);
-	int of = K_O_WRONLY | ((flags & K_AT_SYMLINK_NOFOLLOW) ? K_O_NOFOLLOW : 0);
-	int r = with_opened(dirfd, path, of, utimens_fd, (void *)ts);
+	int nofollow = !!(flags & K_AT_SYMLINK_NOFOLLOW);
+	int of = nofollow ? K_O_NOFOLLOW : 0;
+	int r = with_opened(dirfd, path, K_O_WRONLY | of, utimens_fd, (void *)ts);
 	if (r == -EISDIR || r == -EACCES)
-		r = with_opened(dirfd, path, K_O_RDONLY, utimens_fd, (void *)ts);
+		r = with_opened(dirfd, path, K_O_RDONLY | of, utimens_fd, (void *)ts);
+	if ((r == -ELOOP && nofollow) || r == -EACCES)
+		r = times_by_name(dirfd, path, ts, !nofollow, r);
 	return r;
 }
 

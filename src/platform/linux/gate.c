@@ -296,6 +296,47 @@ static void emit_socket_checks(struct filter *f)
 	f->insn[at].jf = (uint8_t)(f->n - at - 1);
 }
 
+/* Jumps to the next block unless argument i is the pointer p. */
+static void emit_arg_is(struct filter *f, int i, const void *p, uint8_t skip)
+{
+	uint64_t v = (uint64_t)(uintptr_t)p;
+	LD(ARG_LO(i));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)v, 0, (uint8_t)(skip + 2));
+	LD(ARG_HI(i));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(v >> 32), 0, skip);
+}
+
+/*
+ * utimensat and fchmodat2: Landlock checks neither times nor modes, so a
+ * path here would reach any host file. utimensat passes with path NULL (a
+ * descriptor); both pass with the sealed empty path and AT_EMPTY_PATH
+ * (host.c: host_empty_path), which acts on the descriptor too, O_PATH
+ * ones included. Without a sealed page fchmodat2 is never allowed.
+ */
+static void emit_path_checks(struct filter *f)
+{
+	int at = f->n;
+	checked_call(f, __NR_utimensat, 0);
+	if (host_empty_path) {
+		emit_arg_is(f, 1, host_empty_path, 2);
+		LD(ARG_LO(3));
+		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0x1000 /* AT_EMPTY_PATH */, TO_ALLOW, TO_KILL);
+	}
+	emit_arg_is(f, 1, NULL, 1);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	f->insn[at].jf = (uint8_t)(f->n - at - 1);
+	if (!host_empty_path)
+		return;
+	at = f->n;
+	checked_call(f, __NR_fchmodat2, 0);
+	emit_arg_is(f, 1, host_empty_path, 2);
+	LD(ARG_LO(3));
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0x1000 /* AT_EMPTY_PATH */, TO_ALLOW, TO_KILL);
+	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	f->insn[at].jf = (uint8_t)(f->n - at - 1);
+}
+
 static void emit_arg_checks(struct filter *f, long pid)
 {
 	emit_socket_checks(f);
@@ -332,15 +373,7 @@ static void emit_arg_checks(struct filter *f, long pid)
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 38, TO_ALLOW, 0);
 	emit(f, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 	LD(0);
-	/* utimensat: on a descriptor only (path NULL). Landlock does not
-	 * check times, so a path here would reach any host file; and chmod
-	 * goes through fchmod for the same reason (no fchmodat). */
-	checked_call(f, __NR_utimensat, 5);
-	LD(ARG_LO(1));
-	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_KILL);
-	LD(ARG_HI(1));
-	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_KILL);
-	LD(0);
+	emit_path_checks(f);
 	/* tgkill and kill: Landlock's signal scope and the pid namespace keep
 	 * them inside the sandbox (a pid check here would not survive fork). */
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, TO_ALLOW, 0);
@@ -382,6 +415,9 @@ int gate_install(void)
 	int r = install_handlers();
 	if (r < 0)
 		return r;
+	host_seal_empty_path();
+	if (host_empty_path) /* never a place for guest memory */
+		vm_reserve((uintptr_t)host_empty_path, 4096);
 	r = build_filter(&f, HOST0(__NR_getpid));
 	if (r < 0)
 		return r;
@@ -393,5 +429,7 @@ int gate_install(void)
 /* Number of host system calls on the allow-list (for docs and tests). */
 int gate_allowed_count(void)
 {
-	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 11; /* + ioctl clone futex fcntl utimensat tgkill arch_prctl socket socketpair setsockopt mknodat */
+	/* + ioctl clone futex fcntl utimensat fchmodat2 tgkill arch_prctl
+	 * socket socketpair setsockopt mknodat */
+	return (int)(sizeof(plain_allowed) / sizeof(plain_allowed[0])) + 12;
 }

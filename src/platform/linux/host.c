@@ -287,8 +287,47 @@ static int is_component(const char *name)
  * allow-list at all. Open the file itself beneath dir, never following a
  * link, and fchmod the descriptor. The cost: a file bento can neither read
  * nor write (mode 000 without CAP_DAC_OVERRIDE) cannot be chmodded. */
+/*
+ * host_empty_path: a read-only anonymous page (so it reads as "") sealed
+ * with mseal, so that nothing in the process — a hostile guest with the
+ * run of bento's memory included — can write, remap or unmap it. That
+ * makes its address safe to allow as the path of fchmodat2 and utimensat
+ * with AT_EMPTY_PATH: they can then only act on the descriptor given,
+ * even an O_PATH one, which is how bento changes a file it cannot open
+ * (mode 000) or a symbolic link itself.
+ */
+const char *host_empty_path;
+
+void host_seal_empty_path(void)
+{
+	long p = HOST6(__NR_mmap, 0, 4096, 1 /* PROT_READ */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+	if (p < 0 && p > -4096)
+		return;
+	if (HOST3(__NR_mseal, p, 4096, 0) != 0) {
+		HOST2(__NR_munmap, p, 4096);
+		return;
+	}
+	host_empty_path = (const char *)p;
+}
+
+/* chmod of what an O_PATH handle names, where the host can seal (above). */
+static long chmod_by_handle(int dir, const char *name, int mode)
+{
+	long fd = open_beneath(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long r = HOST4(__NR_fchmodat2, fd, host_empty_path, mode, AT_EMPTY_PATH);
+	HOST1(__NR_close, fd);
+	return r;
+}
+
 static int chmod_beneath(int dir, const char *name, int mode)
 {
+	if (host_empty_path) {
+		long r = chmod_by_handle(dir, name, mode);
+		if (r != -ENOSYS)
+			return (int)r;
+	}
 	long fd = open_beneath(dir, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
 	if (fd == -EACCES)
 		fd = open_beneath(dir, name, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
@@ -370,6 +409,23 @@ int plat_file_set_times(int fd, const struct b_timespec ts[2])
 	if (ts)
 		t[0] = ts[0].sec, t[1] = ts[0].nsec, t[2] = ts[1].sec, t[3] = ts[1].nsec;
 	return (int)HOST4(__NR_utimensat, fd, NULL, ts ? t : NULL, 0);
+}
+
+int plat_file_set_times_at(int dir, const char *name, const struct b_timespec ts[2])
+{
+	long t[4];
+	if (!host_empty_path)
+		return -EOPNOTSUPP;
+	if (!is_component(name))
+		return -EINVAL;
+	if (ts)
+		t[0] = ts[0].sec, t[1] = ts[0].nsec, t[2] = ts[1].sec, t[3] = ts[1].nsec;
+	long fd = open_beneath(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0)
+		return (int)fd;
+	long r = HOST4(__NR_utimensat, fd, host_empty_path, ts ? t : NULL, AT_EMPTY_PATH);
+	HOST1(__NR_close, fd);
+	return (int)r;
 }
 
 int plat_file_chmod(int fd, int mode)

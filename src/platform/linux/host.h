@@ -107,6 +107,18 @@ static inline struct plat_cpu *cpu_current(void)
 /* net.c: AF_INET/AF_INET6 allowed (--net loopback|host); set before
  * gate_install, which allows the same socket domains. */
 extern int host_net_inet;
+
+/* A sealed page of zeros (host.c): the only non-NULL path the gate lets
+ * fchmodat2 and utimensat name, always "". NULL when the kernel cannot
+ * seal memory; host_seal_empty_path() makes it, before the gate. */
+extern const char *host_empty_path;
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452 /* Linux 6.6; newer than Debian 12's headers */
+#endif
+#ifndef __NR_mseal
+#define __NR_mseal 462 /* Linux 6.10 */
+#endif
+void host_seal_empty_path(void);
 /* gate.c */
 int gate_install(void);
 int gate_thread_init(struct plat_cpu *cpu);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# tests/pyregr/run.sh [BENTO] [MODULE...]: modules of Python's own
+# regression suite (Debian's libpython3.11-testsuite) run natively and as
+# `BENTO run -- /usr/bin/python3 -m test MODULE`; every test case's outcome
+# (ok, failure, error, skipped) must be the same on both sides, except the
+# differences listed with their reason in tests/pyregr/known.txt.
+# One case per module. Results are kept in build/pyregr/MODULE/.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$root/tests/lib.sh"
+
+BENTO=${1:-$root/build/bento}
+[ $# -gt 0 ] && shift
+BENTO=$(t_abspath "$BENTO")
+read -r -a opts <<<"${BENTO_OPTS:-}"
+MODULES=(test_posix test_os test_fcntl test_select test_pipes test_time
+	test_tempfile test_glob test_shutil test_threading)
+[ $# -gt 0 ] && MODULES=("$@")
+# A module that hangs fails after this long rather than stopping the suite.
+TIMEOUT=${PYREGR_TIMEOUT:-300}
+ENV=(env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 TZ=UTC)
+# As root, both sides run as uid 65534: some tests do root-only things to
+# the host when they can (test_time sets the system clock back an hour and
+# restores it), and an ordinary user is how bento is meant to be run.
+if [ "$(id -u)" = 0 ]; then
+	ENV=(setpriv --reuid=65534 --regid=65534 --clear-groups "${ENV[@]}")
+	mkdir -p "$root/build/pyregr"
+	chmod 777 "$root/build/pyregr"
+fi
+
+pass=0
+fail=0
+if [ ! -f /usr/lib/python3.11/test/test_posix.py ]; then
+	echo "FAIL pyregr: Python's test suite is missing (apt-get install libpython3.11-testsuite)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for m in "${MODULES[@]}"; do
+	d=$root/build/pyregr/$m
+	rm -rf "$d"
+	mkdir -p "$d/native-cwd" "$d/out"
+	chmod 777 "$d" "$d/native-cwd" "$d/out"
+	(cd "$d/native-cwd" && timeout "$TIMEOUT" "${ENV[@]}" /usr/bin/python3 -m test -v \
+		--junit-xml "$d/native.xml" "$m" >"$d/native.log" 2>&1)
+	echo $? >"$d/native.status"
+	timeout "$TIMEOUT" "${ENV[@]}" "$BENTO" run "${opts[@]}" --mount "$d/out:/out:rw" --cwd /tmp -- \
+		/usr/bin/python3 -m test -v --junit-xml /out/bento.xml "$m" >"$d/bento.log" 2>&1
+	echo $? >"$d/bento.status"
+	if python3 "$here/compare.py" "$d/native.xml" "$d/out/bento.xml" "$here/known.txt" "$m" >"$d/compare.txt"; then
+		echo "PASS pyregr/$m"
+		pass=$((pass + 1))
+	else
+		echo "FAIL pyregr/$m: outcomes differ (status native $(cat "$d/native.status"), bento $(cat "$d/bento.status"))"
+		sed 's/^/    /' "$d/compare.txt"
+		fail=$((fail + 1))
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
