@@ -77,6 +77,14 @@ int main(void)
 		ms_sleep(5);
 	}
 	printf("comm: %s", buf);
+	// ... and has reached its sleep (right after exec it may still run).
+	snprintf(path, sizeof path, "/proc/%d/stat", c);
+	for (int i = 0; i < 400; i++) {
+		char *paren = slurp(path) > 0 ? strrchr(buf, ')') : NULL;
+		if (paren && paren[1] == ' ' && paren[2] == 'S')
+			break;
+		ms_sleep(5);
+	}
 	printf("child in the /proc listing: %s, me too: %s\n", YN(in_listing(c)), YN(in_listing(me)));
 
 	snprintf(path, sizeof path, "/proc/%d/cmdline", c);
