@@ -13,10 +13,23 @@ static int nofile_limit(void)
 	return lim > FD_MAX ? FD_MAX : (int)lim;
 }
 
+/* Caller holds the lock; fd is about to hold a file. */
+static void note_top(struct fdtable *t, int fd)
+{
+	if (fd >= t->top)
+		__atomic_store_n(&t->top, fd + 1, __ATOMIC_RELEASE);
+}
+
+/* One past the highest descriptor that ever held a file. */
+static int top_of(struct fdtable *t)
+{
+	return __atomic_load_n(&t->top, __ATOMIC_ACQUIRE);
+}
+
 void fd_exec(void)
 {
 	struct fdtable *t = table();
-	for (int fd = 0; fd < t->max; fd++)
+	for (int fd = 0; fd < top_of(t); fd++)
 		if (t->files[fd] && t->cloexec[fd])
 			fd_close(fd);
 }
@@ -24,7 +37,7 @@ void fd_exec(void)
 void fd_forked(int delta)
 {
 	struct fdtable *t = table();
-	for (int fd = 0; fd < t->max; fd++) {
+	for (int fd = 0; fd < top_of(t); fd++) {
 		struct file *f = t->files[fd];
 		if (!f || !f->ops->forked)
 			continue;
@@ -50,6 +63,7 @@ static int install_at_or_above(struct file *f, int min, int cloexec)
 	spin_lock(&t->lock);
 	for (int fd = min; fd < limit; fd++) {
 		if (!t->files[fd]) {
+			note_top(t, fd);
 			t->files[fd] = f;
 			t->cloexec[fd] = (uint8_t)!!cloexec;
 			spin_unlock(&t->lock);
@@ -83,9 +97,12 @@ int fd_close(int fd)
 	struct fdtable *t = table();
 	if (fd < 0 || fd >= t->max)
 		return -EBADF;
+	if (fd >= top_of(t))
+		return -EBADF;
 	spin_lock(&t->lock);
 	struct file *f = t->files[fd];
-	t->files[fd] = NULL;
+	if (f)
+		t->files[fd] = NULL;
 	spin_unlock(&t->lock);
 	if (!f)
 		return -EBADF;
@@ -100,7 +117,9 @@ int fd_close_range(unsigned first, unsigned last, unsigned flags)
 		return -EINVAL;
 	if (last >= (unsigned)t->max)
 		last = (unsigned)t->max - 1;
-	for (unsigned fd = first; fd <= last && fd < (unsigned)t->max; fd++) {
+	for (unsigned fd = first; fd <= last && fd < (unsigned)top_of(t); fd++) {
+		if (!__atomic_load_n(&t->files[fd], __ATOMIC_ACQUIRE))
+			continue;
 		if (flags & 4) { /* CLOSE_RANGE_CLOEXEC */
 			spin_lock(&t->lock);
 			if (t->files[fd])
@@ -139,6 +158,7 @@ int fd_dup2(int oldfd, int newfd, int cloexec)
 		return cloexec > 0 ? -EINVAL : newfd;
 	}
 	spin_lock(&t->lock);
+	note_top(t, newfd);
 	struct file *old = t->files[newfd];
 	t->files[newfd] = f;
 	t->cloexec[newfd] = cloexec > 0;
@@ -168,7 +188,7 @@ int fd_set_cloexec(int fd, int on)
 void fd_each(void (*fn)(int fd, struct file *f, void *ctx), void *ctx)
 {
 	struct fdtable *t = table();
-	for (int fd = 0; fd < t->max; fd++) {
+	for (int fd = 0; fd < top_of(t); fd++) {
 		struct file *f = fd_get(fd);
 		if (f) {
 			fn(fd, f, ctx);
@@ -185,6 +205,7 @@ int fd_dup2_file(struct file *f, int fd)
 		return -EBADF;
 	file_get(f);
 	spin_lock(&t->lock);
+	note_top(t, fd);
 	struct file *old = t->files[fd];
 	t->files[fd] = f;
 	t->cloexec[fd] = 0;

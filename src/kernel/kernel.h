@@ -229,6 +229,9 @@ void kpages_put(void *p, size_t len);
 struct fdtable {
 	struct spinlock lock;
 	int max;
+	/* files[top..max) never held a file: every scan stops at top, so
+	 * fork, exec and exit do not read (and fault in) the whole table. */
+	int top;
 	struct file **files;
 	uint8_t *cloexec;
 };

@@ -367,8 +367,16 @@ void vm_unmap_all(void)
 {
 	sysvshm_detach_all();
 	spin_lock(&vm_lock);
-	for (int i = 0; i < nvma; i++)
-		plat_mem_unmap(vmas[i].start, vmas[i].end - vmas[i].start);
+	/* One host call per run of adjacent regions (a library's segments,
+	 * its .bss, the stack and its guard): the records are sorted. Never
+	 * across a gap, which may hold bento's own memory. */
+	for (int i = 0; i < nvma;) {
+		int j = i + 1;
+		while (j < nvma && vmas[j].start == vmas[j - 1].end)
+			j++;
+		plat_mem_unmap(vmas[i].start, vmas[j - 1].end - vmas[i].start);
+		i = j;
+	}
 	nvma = 0;
 	spin_unlock(&vm_lock);
 }

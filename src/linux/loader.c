@@ -30,10 +30,21 @@ _Static_assert(sizeof(struct phdr) == 56, "Elf64_Phdr");
 #define DOWN(x) ((x) & ~(PAGE - 1))
 #define UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
 
+/* An ELF file as execve plans it: the open file (a reference, not a
+ * descriptor, so that exec's closing of descriptors leaves it alone), its
+ * headers and the interpreter it names. */
 struct elf_file {
-	int fd;
+	struct file *file;
+	int fd;                 /* while it is being read or mapped */
 	struct ehdr eh;
 	struct phdr ph[64];
+	char interp[256];       /* PT_INTERP, "" for none */
+};
+
+/* The program and its interpreter, from elf_open to elf_load. */
+struct elf_pair {
+	struct elf_file prog, interp;
+	int has_interp;
 };
 
 static int read_exact(int fd, void *buf, size_t n, int64_t off)
@@ -50,9 +61,20 @@ static int read_exact(int fd, void *buf, size_t n, int64_t off)
 	return 0;
 }
 
-static int read_headers(struct elf_file *ef)
+/* n bytes at off: from head (the first got bytes of the file, already
+ * read) when they are all in it, else from the file. */
+static int read_at(int fd, const char *head, size_t got, void *buf, size_t n, uint64_t off)
 {
-	int r = read_exact(ef->fd, &ef->eh, sizeof(ef->eh), 0);
+	if (off <= got && n <= got - off) {
+		memcpy(buf, head + off, n);
+		return 0;
+	}
+	return read_exact(fd, buf, n, (int64_t)off);
+}
+
+static int read_headers(struct elf_file *ef, const char *head, size_t got)
+{
+	int r = read_at(ef->fd, head, got, &ef->eh, sizeof(ef->eh), 0);
 	if (r < 0)
 		return r;
 	struct ehdr *e = &ef->eh;
@@ -62,7 +84,7 @@ static int read_headers(struct elf_file *ef)
 		return -ENOEXEC;
 	if (e->phentsize != sizeof(struct phdr) || e->phnum == 0 || e->phnum > 64)
 		return -ENOEXEC;
-	return read_exact(ef->fd, ef->ph, sizeof(struct phdr) * e->phnum, (int64_t)e->phoff);
+	return read_at(ef->fd, head, got, ef->ph, sizeof(struct phdr) * e->phnum, e->phoff);
 }
 
 static int prot_of(uint32_t pflags)
@@ -167,99 +189,129 @@ static uintptr_t phdr_addr(struct elf_file *ef, uintptr_t base)
 	return 0;
 }
 
-static int open_elf(const char *path, struct elf_file *ef, char *canon, size_t n)
+static int find_interp(struct elf_file *ef, const char *head, size_t got)
 {
-	int fd = vfs_openat(K_AT_FDCWD, path, K_O_RDONLY | K_O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	(void)canon, (void)n;
-	ef->fd = fd;
-	int r = read_headers(ef);
-	if (r < 0)
-		fd_close(fd);
-	return r;
-}
-
-static int find_interp(struct elf_file *ef, char *out, size_t n)
-{
+	ef->interp[0] = 0;
 	for (int i = 0; i < ef->eh.phnum; i++) {
 		struct phdr *p = &ef->ph[i];
 		if (p->type != PT_INTERP)
 			continue;
-		if (p->filesz == 0 || p->filesz >= n)
+		if (p->filesz == 0 || p->filesz >= sizeof(ef->interp))
 			return -ENOEXEC;
-		int r = read_exact(ef->fd, out, p->filesz, (int64_t)p->offset);
+		int r = read_at(ef->fd, head, got, ef->interp, p->filesz, p->offset);
 		if (r < 0)
 			return r;
-		out[p->filesz] = 0;
+		ef->interp[p->filesz] = 0;
 		return 1;
 	}
 	return 0;
 }
 
-/* Is path an x86-64 ELF program whose interpreter (if any) is one too?
- * Touches nothing: used before execve's point of no return. */
-int elf_check(const char *path)
+/* Check the ELF file open at fd (head: its first got bytes) and keep it:
+ * the descriptor is closed, the file kept by reference. */
+static int keep_elf(struct elf_file *ef, int fd, const char *head, size_t got)
 {
-	struct elf_file *ef = kmalloc(sizeof(*ef));
-	char interp_path[256];
-	if (!ef)
-		return -ENOMEM;
-	int r = open_elf(path, ef, NULL, 0);
-	if (r < 0) {
-		kfree(ef);
-		return r;
-	}
-	r = find_interp(ef, interp_path, sizeof(interp_path));
-	fd_close(ef->fd);
-	if (r == 1) {
-		r = open_elf(interp_path, ef, NULL, 0);
-		if (r == 0)
-			fd_close(ef->fd);
-	}
-	kfree(ef);
-	return r < 0 ? r : 0;
+	ef->fd = fd;
+	ef->file = NULL;
+	int r = read_headers(ef, head, got);
+	if (r >= 0)
+		r = find_interp(ef, head, got);
+	if (r >= 0 && !(ef->file = fd_get(fd)))
+		r = -EBADF;
+	fd_close(fd);
+	ef->fd = -1;
+	return r;
 }
 
-/* Load path (already checked to be an executable regular file) and its
- * interpreter; fill img. */
-int elf_load(const char *path, struct exec_image *img)
+static int open_interp(struct elf_file *ef, const char *path)
 {
-	struct elf_file *prog = kmalloc(sizeof(*prog)), *interp = kmalloc(sizeof(*interp));
-	char interp_path[256];
-	int r = -ENOMEM;
-	if (!prog || !interp)
-		goto out;
-	if ((r = open_elf(path, prog, NULL, 0)) < 0)
-		goto out;
+	char head[ELF_HEAD];
+	int fd = vfs_openat(K_AT_FDCWD, path, K_O_RDONLY | K_O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long got = file_pread(fd, head, sizeof(head), 0);
+	if (got < 0) {
+		fd_close(fd);
+		return (int)got;
+	}
+	return keep_elf(ef, fd, head, (size_t)got);
+}
+
+void elf_release(struct elf_pair *pair)
+{
+	if (!pair)
+		return;
+	if (pair->prog.file)
+		file_put(pair->prog.file);
+	if (pair->interp.file)
+		file_put(pair->interp.file);
+	kfree(pair);
+}
+
+/* Is the file open at fd (head: its first got bytes) an x86-64 ELF program
+ * whose interpreter (if any) is one too? On success *out holds both open
+ * for elf_load; fd is closed either way. Maps nothing: execve calls it
+ * before its point of no return. */
+int elf_open(int fd, const char *head, size_t got, struct elf_pair **out)
+{
+	struct elf_pair *pair = kzalloc(sizeof(*pair));
+	if (!pair) {
+		fd_close(fd);
+		return -ENOMEM;
+	}
+	int r = keep_elf(&pair->prog, fd, head, got);
+	if (r == 1) {
+		pair->has_interp = 1;
+		r = open_interp(&pair->interp, pair->prog.interp);
+		if (r == 1)
+			r = 0; /* an interpreter's own PT_INTERP is ignored, as on Linux */
+	}
+	if (r < 0) {
+		elf_release(pair);
+		return r;
+	}
+	*out = pair;
+	return 0;
+}
+
+/* Map one kept file: it gets a descriptor again for the mappings. */
+static int map_kept(struct elf_file *ef, int is_main, uintptr_t *base, uintptr_t *end)
+{
+	file_get(ef->file);
+	ef->fd = fd_install(ef->file, 1);
+	if (ef->fd < 0) {
+		file_put(ef->file);
+		return ef->fd;
+	}
+	int r = map_segments(ef, is_main, base, end);
+	fd_close(ef->fd);
+	ef->fd = -1;
+	return r;
+}
+
+/* Load the program and interpreter elf_open kept; fill img. Releases
+ * pair. */
+int elf_load(struct elf_pair *pair, struct exec_image *img)
+{
+	struct elf_file *prog = &pair->prog, *interp = &pair->interp;
 	uintptr_t base, end;
-	r = find_interp(prog, interp_path, sizeof(interp_path));
-	if (r >= 0) {
-		int has_interp = r;
-		r = map_segments(prog, 1, &base, &end);
+	int r = map_kept(prog, 1, &base, &end);
+	if (r == 0) {
+		img->prog_entry = base + prog->eh.entry;
+		img->entry = img->prog_entry;
+		img->phdr = phdr_addr(prog, base);
+		img->phnum = prog->eh.phnum;
+		img->brk = end;
+		img->interp_base = 0;
+	}
+	if (r == 0 && pair->has_interp) {
+		uintptr_t ib, ie;
+		r = map_kept(interp, 0, &ib, &ie);
 		if (r == 0) {
-			img->prog_entry = base + prog->eh.entry;
-			img->entry = img->prog_entry;
-			img->phdr = phdr_addr(prog, base);
-			img->phnum = prog->eh.phnum;
-			img->brk = end;
-			img->interp_base = 0;
-		}
-		if (r == 0 && has_interp) {
-			if ((r = open_elf(interp_path, interp, NULL, 0)) == 0) {
-				uintptr_t ib, ie;
-				r = map_segments(interp, 0, &ib, &ie);
-				if (r == 0) {
-					img->interp_base = ib;
-					img->entry = ib + interp->eh.entry;
-				}
-				fd_close(interp->fd);
-			}
+			img->interp_base = ib;
+			img->entry = ib + interp->eh.entry;
 		}
 	}
-	fd_close(prog->fd);
-out:
-	kfree(prog);
-	kfree(interp);
+	elf_release(pair);
 	return r;
 }

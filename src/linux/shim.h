@@ -60,16 +60,26 @@ struct exec_image {
 #define EXEC_MAX_ARGS 4096
 /* What execve will run: the ELF program after following "#!" lines, and
  * the argv it gets. Large: allocate it. */
+struct elf_pair;
+/* How much of a file execve reads at once: enough for a "#!" line, and
+ * for the ELF header, program headers and interpreter name of ordinary
+ * programs (the rest is read when they lie further on). */
+#define ELF_HEAD 1024
 struct exec_plan {
+	struct elf_pair *elf;  /* prog and its interpreter, open (loader.c) */
 	char prog[4096];
 	char interp[4][256], arg[4][256];
 	char *vec[4][EXEC_MAX_ARGS + 3];
 	char **argv;
 };
+/* Fills p; on success p->elf holds the open files, which exec_load
+ * releases (execve always loads a plan that succeeded). */
 int exec_plan(struct exec_plan *p, const char *path, char *const *argv);
 /* Load the planned program; execfn is the name the caller used. */
-int exec_load(const struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out);
-int elf_check(const char *path);
+int exec_load(struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out);
+int elf_open(int fd, const char *head, size_t got, struct elf_pair **out);
+int elf_load(struct elf_pair *pair, struct exec_image *img);
+void elf_release(struct elf_pair *pair);
 extern const uint64_t *host_auxv;
 /* Before loading a new image: drop the old one (exec.c). */
 void exec_reset(void);

@@ -7,7 +7,6 @@
 #define MAX_ARGS 4096
 
 const uint64_t *host_auxv;
-int elf_load(const char *path, struct exec_image *img);
 
 static uint64_t host_aux(uint64_t type, uint64_t dflt)
 {
@@ -142,18 +141,17 @@ static int setup_stack(struct stack_builder *b)
 	return 0;
 }
 
-/* "#!interp [arg]" scripts: returns 1 and fills interp/arg, 0 for an
- * ELF file, or -errno. */
-static int read_shebang(const char *path, char *interp, char *arg, size_t n)
+/* "#!interp [arg]" scripts: head holds the first got bytes of the file.
+ * Returns 1 and fills interp/arg, 0 for another file, or -errno. Linux
+ * reads the line from the first 256 bytes. */
+static int parse_shebang(const char *head, size_t got, char *interp, char *arg, size_t n)
 {
 	char line[256];
-	int fd = vfs_openat(K_AT_FDCWD, path, K_O_RDONLY | K_O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	long got = file_pread(fd, line, sizeof(line) - 1, 0);
-	fd_close(fd);
-	if (got < 2 || line[0] != '#' || line[1] != '!')
-		return got < 0 ? (int)got : 0;
+	if (got > sizeof(line) - 1)
+		got = sizeof(line) - 1;
+	if (got < 2 || head[0] != '#' || head[1] != '!')
+		return 0;
+	memcpy(line, head, got);
 	line[got] = 0;
 	char *end = strchr(line, '\n');
 	if (end)
@@ -187,6 +185,7 @@ int exec_plan(struct exec_plan *p, const char *path, char *const *argv)
 	int argc = count(argv);
 	const char *cur = path;
 	p->argv = (char **)argv;
+	p->elf = NULL;
 	for (int level = 0;; level++) {
 		struct b_stat st;
 		int r = vfs_statat(K_AT_FDCWD, cur, 0, &st);
@@ -196,12 +195,22 @@ int exec_plan(struct exec_plan *p, const char *path, char *const *argv)
 			return -EACCES;
 		if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
 			return -EACCES;
-		r = read_shebang(cur, p->interp[level], p->arg[level], sizeof(p->interp[0]));
+		/* One open and one read serve the "#!" line, or the ELF
+		 * headers, and the file stays open until exec_load maps it. */
+		char head[ELF_HEAD];
+		int fd = vfs_openat(K_AT_FDCWD, cur, K_O_RDONLY | K_O_CLOEXEC, 0);
+		if (fd < 0)
+			return fd;
+		long got = file_pread(fd, head, sizeof(head), 0);
+		r = got < 0 ? (int)got : parse_shebang(head, (size_t)got, p->interp[level], p->arg[level],
+						      sizeof(p->interp[0]));
+		if (r != 0)
+			fd_close(fd);
 		if (r < 0)
 			return r;
 		if (r == 0) {
 			strlcpy(p->prog, cur, sizeof(p->prog));
-			return elf_check(cur);
+			return elf_open(fd, head, (size_t)got, &p->elf);
 		}
 		if (level == 3)
 			return -ELOOP;
@@ -221,11 +230,12 @@ int exec_plan(struct exec_plan *p, const char *path, char *const *argv)
 	}
 }
 
-int exec_load(const struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out)
+int exec_load(struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out)
 {
 	struct exec_image img;
-	int r;
-	if ((r = elf_load(p->prog, &img)) < 0)
+	int r = elf_load(p->elf, &img);
+	p->elf = NULL;
+	if (r < 0)
 		return r;
 	vm_brk_init(img.brk);
 	struct stack_builder b = { 0, 0, 0, 0 };

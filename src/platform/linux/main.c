@@ -13,6 +13,8 @@
 #include <bento/north.h>
 #include "lib/string.h"
 #include "lib/fmt.h"
+#include "lib/lock.h"
+#include <linux/futex.h>
 
 #define EXIT_BENTO_ERROR 125
 
@@ -169,6 +171,18 @@ static void move_log_fd(void)
 		plat_log_fd = (int)fd;
 }
 
+/* Sleeping for bento's spinlocks (lib/lock.h): a host futex on the lock
+ * word, not private, since most locks are in the shared arena. */
+static void lock_wait(volatile int *word, int val)
+{
+	HOST4(__NR_futex, word, FUTEX_WAIT, val, NULL);
+}
+
+static void lock_wake(volatile int *word)
+{
+	HOST3(__NR_futex, word, FUTEX_WAKE, 1);
+}
+
 static void set_ids(void)
 {
 	cred_init((int)HOST0(__NR_getuid), (int)HOST0(__NR_getgid));
@@ -196,6 +210,8 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 	if (!cpu)
 		die("no memory for the first thread", -ENOMEM);
 	cpu_activate(cpu);
+	static const struct spin_sleep_ops lock_sleep = { lock_wait, lock_wake };
+	spin_set_sleep(&lock_sleep);
 	move_log_fd();
 	count_cpus();
 	int r = kernel_init();
