@@ -836,6 +836,14 @@ int plat_file_set_times(int fd, const struct b_timespec ts[2])
 	return (int)neg(futimens(fd, ts ? t : NULL));
 }
 
+int plat_file_set_times_at(int dir, const char *name, const struct b_timespec ts[2])
+{
+	struct timespec t[2];
+	if (ts)
+		t[0] = (struct timespec){ ts[0].sec, ts[0].nsec }, t[1] = (struct timespec){ ts[1].sec, ts[1].nsec };
+	return (int)neg(utimensat(dir, name, ts ? t : NULL, AT_SYMLINK_NOFOLLOW));
+}
+
 int plat_file_chmod(int fd, int mode)
 {
 	return (int)neg(fchmod(fd, (mode_t)mode));
