@@ -52,10 +52,10 @@ int confine_process(void);
  * could change the mode or times of any host file it can name (its uid
  * owns, or any as root), and of a read-only mount's files. So in the new
  * mount namespace every mount is made read-only and private (mount_setattr
- * on "/", recursive; the host's own mounts are not touched); descriptors opened
- * before, in the host's namespace (the rw mounts'), keep their mounts'
- * rights. Returns 0, 1 when the kernel has no mount_setattr, or -1 with
- * errno set.
+ * on "/", recursive; the host's own mounts are not touched); detached
+ * clones made before (confine_clone()) and descriptors opened in the
+ * host's namespace keep their mounts' rights. Returns 0, 1 when the
+ * kernel has no mount_setattr, or -1 with errno set.
  */
 int confine_readonly_root(void);
 
