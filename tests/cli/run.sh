@@ -384,6 +384,21 @@ test_confined() {
 	# Host files the way bento-sandbox reaches them: beneath a mount's fd.
 	check "${p}mount-openat2" "$(head -1 /etc/passwd)" "$(fake readat /etc passwd)"
 	check "${p}mount-openat2-hidden" EACCES "$(fake readat /etc shadow)"
+	# A rw mount is a detached clone in the namespaces: Landlock's rules,
+	# added on the supervisor's descriptor, hold on it (granted files
+	# read, hidden ones not, writes work), and ".." of it is itself.
+	check "${p}rw-mount-readable" "$(head -1 /etc/passwd)" \
+		"$(fake --mount /etc:/etc:rw readat /etc passwd)"
+	check "${p}rw-mount-hidden" EACCES "$(fake --mount /etc:/etc:rw readat /etc shadow)"
+	mkdir -p "$WORK/rw-$p"
+	[ ${#RUN_AS[@]} -gt 0 ] && chown 65534:65534 "$WORK/rw-$p"
+	out=$(fake --mount "$WORK/rw-$p:/w:rw" tmp /w exit "$WORK/rw-$p")
+	check "${p}rw-mount-writable" "planted" "$(grep -x planted <<<"$out")"
+	if own_namespaces; then
+		check "${p}rw-mount-climb" "dotdot self" "$(grep ^dotdot <<<"$out")"
+	fi
+	check "${p}nons-rw-mount-climb" "dotdot other" \
+		"$(BENTO_NO_NAMESPACES=1 fake --mount "$WORK/rw-$p:/w:rw" tmp /w exit | grep ^dotdot)"
 	check "${p}covered-hidden-file" EACCES \
 		"$(fake --mount /etc/hostname:/etc/shadow readat /etc shadow)"
 	# --root /: the sandbox serves /dev, /proc and /tmp; the host's stay shut.
