@@ -299,6 +299,16 @@ static int open_file_mount(int clone, bool rw)
 	return fd;
 }
 
+/* Moves descriptor from to number to, closing from. Returns 0 or -1. */
+static int replace_fd(int to, int from)
+{
+	int saved = dup2(from, to) < 0 ? errno : 0;
+
+	close(from);
+	errno = saved;
+	return saved ? -1 : 0;
+}
+
 /*
  * Replaces e's descriptor, at the same number, by one of a detached clone
  * of its mount (read-only for a read-only mount). A host directory made
@@ -312,6 +322,10 @@ static int clone_mount(struct entry *e)
 	if (clone >= 0 && (e->scratch || !e->is_dir)) {
 		int fd = e->scratch ? scratch_reopen(clone) :
 			 open_file_mount(clone, e->rw);
+		/* A file the user may not open (or a socket) stays O_PATH,
+		 * as it was: the guest could not read it before either. */
+		if (fd < 0 && !e->scratch && errno != EMFILE && errno != ENFILE)
+			return replace_fd(e->fd, clone);
 		saved = errno;
 		close(clone);
 		errno = saved;
@@ -319,10 +333,7 @@ static int clone_mount(struct entry *e)
 	}
 	if (clone < 0)
 		return -1;
-	saved = dup2(clone, e->fd) < 0 ? errno : 0;
-	close(clone);
-	errno = saved;
-	return saved ? -1 : 0;
+	return replace_fd(e->fd, clone);
 }
 
 /*
