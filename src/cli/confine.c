@@ -217,37 +217,74 @@ int confine_readonly_root(void)
 	return errno == ENOSYS ? 1 : -1;
 }
 
-int confine_readonly(int fd, const char *host)
+int confine_clone(int fd, const char *host, bool readonly)
 {
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	/* Private: a clone of a shared mount would otherwise be its peer. */
+	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0,
+				   .propagation = MS_PRIVATE };
 	struct stat want, got;
 	int saved, clone;
 
 	/*
 	 * open_tree() clones only mounts of our own namespace, and fd was
 	 * opened in the host's: reopen by path, then check it is the same.
+	 * Recursive: the mounts beneath come along (and a mount with locked
+	 * children cannot be cloned alone).
 	 */
 	clone = (int)syscall(SYS_open_tree, AT_FDCWD, host,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (clone < 0)
-		return errno == ENOSYS ? 1 : -1;
-	if (syscall(SYS_mount_setattr, clone, "", AT_EMPTY_PATH | AT_RECURSIVE,
-		    &attr, sizeof attr) < 0) {
-		saved = errno;
-		close(clone);
-		errno = saved;
-		return saved == ENOSYS ? 1 : -1;
-	}
-	if (fstat(fd, &want) < 0 || fstat(clone, &got) < 0 ||
-	    want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
-		close(clone);
-		errno = ESTALE;
 		return -1;
+	if (syscall(SYS_mount_setattr, clone, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		    &attr, sizeof attr) < 0)
+		goto fail;
+	if (fstat(fd, &want) < 0 || fstat(clone, &got) < 0)
+		goto fail;
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
+		errno = ESTALE;
+		goto fail;
 	}
-	saved = dup2(clone, fd) < 0 ? errno : 0;
+	return clone;
+fail:
+	saved = errno;
 	close(clone);
 	errno = saved;
-	return saved ? -1 : 0;
+	return -1;
+}
+
+int confine_empty_root(void)
+{
+	int fs, mnt, saved;
+
+	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return 1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "nr_inodes", "1", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		saved = errno;
+		close(fs);
+		errno = saved;
+		return 1;
+	}
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	saved = errno;
+	close(fs);
+	if (mnt < 0) {
+		errno = saved;
+		return 1;
+	}
+	/* chroot, not pivot_root: see confine.h. */
+	if (fchdir(mnt) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		saved = errno;
+		close(mnt);
+		errno = saved;
+		return -1;
+	}
+	close(mnt);
+	return 0;
 }
 
 int confine_fds(const int *keep, size_t n)

@@ -52,23 +52,42 @@ int confine_process(void);
  * could change the mode or times of any host file it can name (its uid
  * owns, or any as root), and of a read-only mount's files. So in the new
  * mount namespace every mount is made read-only and private (mount_setattr
- * on "/", recursive; the host's own mounts are not touched); descriptors opened
- * before, in the host's namespace (the rw mounts'), keep their mounts'
- * rights. Returns 0, 1 when the kernel has no mount_setattr, or -1 with
- * errno set.
+ * on "/", recursive; the host's own mounts are not touched); detached
+ * clones made before (confine_clone()) and descriptors opened in the
+ * host's namespace keep their mounts' rights. Returns 0, 1 when the
+ * kernel has no mount_setattr, or -1 with errno set.
  */
 int confine_readonly_root(void);
 
 /*
- * Replaces fd, an O_PATH descriptor of host path `host` (a read-only
- * mount of the policy, opened in the host's namespace), by the same file
- * or tree in a detached, read-only clone of its mount (open_tree +
- * mount_setattr MOUNT_ATTR_RDONLY, at the same descriptor number). Needs
- * the new mount namespace. Returns 0, 1 when the kernel has no
- * mount_setattr (fd is left as it was), or -1 with errno set (ESTALE: the
- * path no longer names the file the descriptor was opened on).
+ * Returns a detached clone of the mount (and the mounts beneath it) that
+ * holds fd, a descriptor of host path `host` opened in the host's mount
+ * namespace, rooted at the same file or directory: open_tree by path
+ * (OPEN_TREE_CLONE | AT_RECURSIVE, close-on-exec, O_PATH), made private,
+ * and read-only when readonly. Needs the new mount namespace. A detached
+ * clone is in no tree: ".." from its root stays there, so neither a
+ * forged openat2 nor readlinkat relative to it reaches past it. Returns
+ * the descriptor, or -1 with errno set (ENOSYS: no open_tree or
+ * mount_setattr; ESTALE: the path no longer names the file fd was opened
+ * on).
  */
-int confine_readonly(int fd, const char *host);
+int confine_clone(int fd, const char *host, bool readonly);
+
+/*
+ * Makes the process's root and working directory an empty, read-only
+ * tmpfs of its own (fsopen + fsmount, detached: in no tree), so that no
+ * host path resolves any more: what the process reaches after this it
+ * reaches through its descriptors only. chroot into the detached mount
+ * (fchdir + chroot(".")), not pivot_root: pivot_root wants the new root
+ * attached in the namespace's tree and moves every process of the
+ * namespace whose root was the old one (the pid namespace's relay too),
+ * while chroot needs only CAP_SYS_CHROOT, which the user namespace gives,
+ * and bento-sandbox can never call chroot or fchdir (the allow-list), so
+ * the classic chroot escapes are out of its reach. Returns 0; 1 when the
+ * kernel refuses the tmpfs (no fsopen: nothing changed, errno says why);
+ * -1 with errno set when chroot failed.
+ */
+int confine_empty_root(void);
 
 /*
  * Makes every descriptor above 2 close-on-exec except the n in keep, which

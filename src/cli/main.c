@@ -21,6 +21,7 @@
 #include "cli/landlock.h"
 #include "cli/policy.h"
 #include "cli/proc.h"
+#include "cli/scratch.h"
 #include "cli/supervisor.h"
 
 #include <errno.h>
@@ -270,33 +271,129 @@ static int hand_over_fds(const struct policy *p)
 }
 
 /*
- * Makes the host read-only for the sandbox, except through the rw mounts'
- * descriptors, and gives each read-only mount a read-only clone: Landlock
- * does not check chmod or utimes (see confine.h).
+ * Opens the single file of clone for good: in the empty root the sandbox
+ * has no /proc/self/fd to reopen an O_PATH descriptor through. Read-write
+ * when the mount is and the file lets us, else read-only; never blocking
+ * (a FIFO) nor becoming the controlling terminal. Returns the descriptor,
+ * or -1 with errno set.
  */
-static int readonly_mounts(struct policy *p)
+static int open_file_mount(int clone, bool rw)
 {
-	int rc = confine_readonly_root();
+	const int flags = O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	char path[64];
+	int fd = -1;
 
+	/* Still the host's /proc: the empty root comes after. */
+	snprintf(path, sizeof path, "/proc/self/fd/%d", clone);
+	if (rw)
+		fd = open(path, O_RDWR | flags);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | flags);
+	/* Non-blocking was for the open only. */
+	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* Moves descriptor from to number to, closing from. Returns 0 or -1. */
+static int replace_fd(int to, int from)
+{
+	int saved = dup2(from, to) < 0 ? errno : 0;
+
+	close(from);
+	errno = saved;
+	return saved ? -1 : 0;
+}
+
+/*
+ * Replaces e's descriptor, at the same number, by one of a detached clone
+ * of its mount (read-only for a read-only mount). A host directory made
+ * for a tmpfs keeps its kind of descriptor: open, with its shared flock;
+ * a single file is opened (docs/cli.md).
+ */
+static int clone_mount(struct entry *e)
+{
+	int clone = confine_clone(e->fd, e->host, !e->rw), saved;
+
+	if (clone >= 0 && (e->scratch || !e->is_dir)) {
+		int fd = e->scratch ? scratch_reopen(clone) :
+			 open_file_mount(clone, e->rw);
+		/* A file the user may not open (or a socket) stays O_PATH,
+		 * as it was: the guest could not read it before either. */
+		if (fd < 0 && !e->scratch && errno != EMFILE && errno != ENFILE)
+			return replace_fd(e->fd, clone);
+		saved = errno;
+		close(clone);
+		errno = saved;
+		clone = fd;
+	}
+	if (clone < 0)
+		return -1;
+	return replace_fd(e->fd, clone);
+}
+
+/*
+ * Gives every mount but the detached tmpfs ones (detached already) a
+ * detached clone: ".." from a mount's descriptor then stops at its root,
+ * and the read-only ones are read-only. Returns 0, 1 when the kernel has
+ * no open_tree or mount_setattr (the rest keep the host's descriptors),
+ * or -1 after printing the error.
+ */
+static int clone_mounts(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_entries; i++) {
+		struct entry *e = &p->entries[i];
+		if (e->kind != ENTRY_MOUNT || e->fd < 0 || e->detached)
+			continue;
+		if (clone_mount(e) == 0)
+			continue;
+		if (errno == ENOSYS) {
+			cli_debug("no open_tree or mount_setattr: the mounts "
+				  "are the host's, and writable for chmod and "
+				  "utimes");
+			return 1;
+		}
+		fprintf(stderr, "bento: clone of mount %s: %s\n", e->host,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * In the new mount namespace: each mount becomes a detached clone (before
+ * the rest is made read-only, which a clone would inherit), then every
+ * mount left in the namespace is made read-only (Landlock does not check
+ * chmod or utimes, see confine.h), then the process moves into an empty
+ * root, so that from here on no host path resolves: the sandbox reaches
+ * the host only through its descriptors (docs/security.md).
+ */
+static int isolate_from_host(struct policy *p)
+{
+	int rc = clone_mounts(p);
+
+	if (rc < 0)
+		return -1;
+	rc = confine_readonly_root();
 	if (rc < 0) {
 		fprintf(stderr, "bento: read-only host: %s\n", strerror(errno));
 		return -1;
 	}
-	if (rc > 0) {
+	if (rc > 0)
 		cli_debug("no mount_setattr: the host stays writable for "
 			  "chmod and utimes");
-		return 0;
+	rc = confine_empty_root();
+	if (rc < 0) {
+		fprintf(stderr, "bento: empty root: %s\n", strerror(errno));
+		return -1;
 	}
-	for (size_t i = 0; i < p->n_entries; i++) {
-		struct entry *e = &p->entries[i];
-		if (e->kind != ENTRY_MOUNT || e->rw || e->fd < 0)
-			continue;
-		if (confine_readonly(e->fd, e->host) < 0) {
-			fprintf(stderr, "bento: read-only mount of %s: %s\n",
-				e->host, strerror(errno));
-			return -1;
-		}
-	}
+	if (rc > 0)
+		cli_debug("no empty root (%s): host paths still resolve",
+			  strerror(errno));
 	return 0;
 }
 
@@ -358,14 +455,15 @@ static int run_child(struct run *r)
 	if (created < 0)
 		return BENTO_EXIT_INTERNAL;
 	confine_report(created, private_net);
-	/* Before the host goes read-only: a host directory is made through
-	 * a descriptor of the host's mount, opened before the namespaces. */
+	/* Before the host goes read-only and out of reach: a host directory
+	 * is made through a descriptor of the host's mount, opened before the
+	 * namespaces. */
 	if (policy_make_scratch(&r->policy,
 				r->tmpfs && (created & CONFINE_MNT)) < 0) {
 		fprintf(stderr, "bento: %s\n", r->policy.err);
 		return BENTO_EXIT_INTERNAL;
 	}
-	if ((created & CONFINE_MNT) && readonly_mounts(&r->policy) < 0)
+	if ((created & CONFINE_MNT) && isolate_from_host(&r->policy) < 0)
 		return BENTO_EXIT_INTERNAL;
 	if (confine_process() < 0) {
 		fprintf(stderr, "bento: confine: %s\n", strerror(errno));

@@ -529,6 +529,7 @@ static int make_scratch(struct policy *p, struct entry *e, bool *tmpfs)
 	e->scratch = true;
 	e->fd = fd;
 	e->host = dir ? dir : xstrdup("tmpfs");
+	e->detached = !dir;
 	e->rw = true;
 	e->is_dir = true;
 	return 0;

@@ -46,6 +46,7 @@ struct entry {
 	bool user;	/* came from the command line, not from the defaults */
 	int fd;		/* MOUNT: descriptor from policy_open(), else -1 */
 	bool scratch;	/* MOUNT made from a TMPFS (its fd is set) */
+	bool detached;	/* MOUNT: fd is a detached mount already (a tmpfs) */
 };
 
 enum net_mode {

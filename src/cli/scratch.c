@@ -228,6 +228,19 @@ static int make_fs(int top, const char *guest)
 	return fd;
 }
 
+int scratch_reopen(int clone)
+{
+	int fd = openat(clone, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), saved;
+
+	if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 int scratch_create(const struct scratch_host *h, const char *guest,
 		   char **dir, char *err, size_t errlen)
 {

@@ -74,6 +74,15 @@ int scratch_create(const struct scratch_host *h, const char *guest,
 		   char **dir, char *err, size_t errlen);
 
 /*
+ * Opens the root of clone, a detached clone of a host directory's "fs"
+ * (confine_clone()), the way scratch_create() opens "fs" (O_RDONLY |
+ * O_DIRECTORY, close-on-exec, holding a shared flock: the lock is on the
+ * directory, so it counts whichever mount it is reached through).
+ * Returns the descriptor, or -1 with errno set.
+ */
+int scratch_reopen(int clone);
+
+/*
  * Removes h's owner's directories and everything beneath them, never
  * following a symbolic link (the guest may have planted some) and never
  * leaving the tree: it walks with openat(O_NOFOLLOW)/unlinkat from

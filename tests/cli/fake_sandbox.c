@@ -28,11 +28,15 @@
  *                      the way bento-sandbox does (openat2, RESOLVE_BENEATH
  *                      and no symlinks), or, for REL ".", reopen the
  *                      descriptor itself through /proc/self/fd (a file
- *                      mount); print the first line read, or the errno
+ *                      mount; or read it as it is when the front end
+ *                      opened it, in the empty root); print the first
+ *                      line read, or the errno
  *   tmp GUEST ACTION [TARGET...]
  *                      for the tmpfs at GUEST (a --mount of a detached
  *                      tmpfs or a host directory): print "dir PATH" (its
- *                      host path: "/" for a detached tmpfs), "fstype
+ *                      host path: "/" for a detached tmpfs; nothing in
+ *                      the empty root, without /proc), "dotdot self" when
+ *                      ".." of it is itself, else "dotdot other", "fstype
  *                      tmpfs|other" and "mode OCTAL", fill it with what a hostile guest
  *                      might leave (a symlink "linkN" to each TARGET, also
  *                      deep inside, a directory of mode 0 and one of 0500
@@ -164,7 +168,9 @@ static int cmd_readat(char **argv, int end, const char *guest, const char *rel)
 		printf("no mount at %s\n", guest);
 		return 0;
 	}
-	if (strcmp(rel, ".") == 0) {
+	if (strcmp(rel, ".") == 0 && !(fcntl(dirfd, F_GETFL) & O_PATH)) {
+		fd = dup(dirfd);	/* opened already: the empty root */
+	} else if (strcmp(rel, ".") == 0) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", dirfd);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	} else {
@@ -180,6 +186,20 @@ static int cmd_readat(char **argv, int end, const char *guest, const char *rel)
 	printf("%s\n", line);
 	close(fd);
 	return 0;
+}
+
+/* True when ".." of directory dir is dir itself: the root of a detached
+ * mount (or of the host). */
+static int same_as_parent(int dir)
+{
+	struct stat a, b;
+	int up = openat(dir, "..", O_PATH | O_CLOEXEC);
+	int same = up >= 0 && fstat(dir, &a) == 0 && fstat(up, &b) == 0 &&
+		   a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+
+	if (up >= 0)
+		close(up);
+	return same;
 }
 
 static int cmd_memfd(void)
@@ -286,6 +306,7 @@ static int cmd_tmp(char **argv, int end, const char *guest,
 	n = readlink(path, host, sizeof host - 1);
 	host[n > 0 ? n : 0] = '\0';
 	printf("dir %s\n", host);
+	printf("dotdot %s\n", same_as_parent(dirfd) ? "self" : "other");
 	printf("fstype %s\n", fstatfs(dirfd, &sf) == 0 &&
 	       sf.f_type == TMPFS_MAGIC ? "tmpfs" : "other");
 	if (fstat(dirfd, &st) == 0)

@@ -352,20 +352,53 @@ test_ctrl_c() {
 	done
 }
 
+# fake_env NAME=VALUE ARGS...: fake with one more variable set.
+fake_env() { local e=$1; shift; env "$e" BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run "$@"; }
+
+# host_paths PREFIX ENV SHUT PASSWD: host paths by name. Without namespaces
+# Landlock alone shuts them (SHUT EACCES) and lets a granted file open
+# (PASSWD ok); in the mount namespace the sandbox runs in an empty root,
+# where no host path resolves (ENOENT), granted or not. A single-file
+# mount reads either way (reopened through /proc, or opened already).
+host_paths() {
+	local p=$1 e=$2 shut=$3
+	check "${p}confined-shadow" "/etc/shadow $shut" "$(fake_env "$e" open /etc/shadow)"
+	check "${p}confined-passwd" "/etc/passwd $4" "$(fake_env "$e" open /etc/passwd)"
+	check "${p}confined-root" "/root $shut" "$(fake_env "$e" open /root)"
+	check "${p}confined-exec" "exec $shut" "$(fake_env "$e" exec /bin/true)"
+	check "${p}confined-host-proc-dev" "/proc/self/maps $shut /dev/urandom $shut" \
+		"$(fake_env "$e" open /proc/self/maps /dev/urandom | tr '\n' ' ' | sed 's/ $//')"
+	check "${p}file-mount-reopen" "$(head -1 /etc/hostname)" \
+		"$(fake_env "$e" --mount /etc/hostname:/h readat /h .)"
+}
+
 test_confined() {
 	local p=$1 uid fds mounts
-	check "${p}confined-shadow" "/etc/shadow EACCES" "$(fake open /etc/shadow)"
-	check "${p}confined-passwd" "/etc/passwd ok" "$(fake open /etc/passwd)"
-	check "${p}confined-root" "/root EACCES" "$(fake open /root)"
-	check "${p}confined-exec" "exec EACCES" "$(fake exec /bin/true)"
-	check "${p}confined-host-proc-dev" "/proc/self/maps EACCES /dev/urandom EACCES" \
-		"$(fake open /proc/self/maps /dev/urandom | tr '\n' ' ' | sed 's/ $//')"
+	if own_namespaces; then
+		host_paths "$p" BENTO_NO_NAMESPACES=0 ENOENT ENOENT
+	else
+		skip "${p}confined-empty-root" "no user and mount namespace here"
+	fi
+	host_paths "${p}nons-" BENTO_NO_NAMESPACES=1 EACCES ok
 	check "${p}confined-memfd" "memfd ok" "$(fake memfd)"
 	# Host files the way bento-sandbox reaches them: beneath a mount's fd.
 	check "${p}mount-openat2" "$(head -1 /etc/passwd)" "$(fake readat /etc passwd)"
 	check "${p}mount-openat2-hidden" EACCES "$(fake readat /etc shadow)"
-	check "${p}file-mount-reopen" "$(head -1 /etc/hostname)" \
-		"$(fake --mount /etc/hostname:/h readat /h .)"
+	# A rw mount is a detached clone in the namespaces: Landlock's rules,
+	# added on the supervisor's descriptor, hold on it (granted files
+	# read, hidden ones not, writes work), and ".." of it is itself.
+	check "${p}rw-mount-readable" "$(head -1 /etc/passwd)" \
+		"$(fake --mount /etc:/etc:rw readat /etc passwd)"
+	check "${p}rw-mount-hidden" EACCES "$(fake --mount /etc:/etc:rw readat /etc shadow)"
+	mkdir -p "$WORK/rw-$p"
+	[ ${#RUN_AS[@]} -gt 0 ] && chown 65534:65534 "$WORK/rw-$p"
+	out=$(fake --mount "$WORK/rw-$p:/w:rw" tmp /w exit "$WORK/rw-$p")
+	check "${p}rw-mount-writable" "planted" "$(grep -x planted <<<"$out")"
+	if own_namespaces; then
+		check "${p}rw-mount-climb" "dotdot self" "$(grep ^dotdot <<<"$out")"
+	fi
+	check "${p}nons-rw-mount-climb" "dotdot other" \
+		"$(BENTO_NO_NAMESPACES=1 fake --mount "$WORK/rw-$p:/w:rw" tmp /w exit | grep ^dotdot)"
 	check "${p}covered-hidden-file" EACCES \
 		"$(fake --mount /etc/hostname:/etc/shadow readat /etc shadow)"
 	# --root /: the sandbox serves /dev, /proc and /tmp; the host's stay shut.
@@ -427,20 +460,25 @@ scratch_of() { (cd "$SHM" && ls -d "bento-tmp-$1-"* 2>/dev/null); }
 # sends that to bento. Then checks bento's status (WANT), that no host
 # directory of it remains and that the victims are intact. $KIND says what
 # the tmpfs must be: "tmpfs" (a detached tmpfs: no host directory at any
-# time) or "dir" (a host directory, BASE/bento-tmp-PID-START-XXXXXX/fs).
+# time) or "dir" (a host directory, BASE/bento-tmp-PID-START-XXXXXX/fs);
+# $CLIMB what ".." of its descriptor is: "self" or "other".
 scratch_run() {
 	local name=$1 want=$2 how=$3 out=$WORK/$1.out pid status dir top
 	shift 3
 	rm -f "$out"
-	(exec env BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run "$@" \
+	(exec env BENTO_DEBUG=1 BENTO_SANDBOX="$FAKE" "${RUN_AS[@]}" "$BENTO" run "$@" \
 		"$VICTIM/file" "$VICTIM/dir" >"$out" 2>&1) &
 	pid=$!
 	wait_ready "$out"
-	dir=$(sed -n 's/^dir //p' "$out")
+	# From bento: in its empty root the fake has no /proc to tell.
+	dir=$(sed -n 's/^bento: tmpfs \/tmp: //p' "$out")
 	top=${dir%/fs}
+	# ".." of the mount's descriptor is itself when the mount is a detached
+	# tmpfs or a detached clone of the host directory (namespaces).
+	check "$name-climb" "dotdot $CLIMB" "$(grep ^dotdot "$out")"
 	if [ "$KIND" = tmpfs ]; then
-		check "$name-detached" "/ tmpfs none" \
-			"$dir $(sed -n 's/^fstype //p' "$out") $(scratch_of $pid | wc -l | sed 's/^0$/none/')"
+		check "$name-detached" "tmpfs none" \
+			"$(sed -n 's/^fstype //p' "$out") $(scratch_of $pid | wc -l | sed 's/^0$/none/')"
 	elif [[ $top != "$SHM"/bento-tmp-$pid-*-?????? ]]; then
 		kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
@@ -481,6 +519,8 @@ test_scratch() {
 	make_victims
 	while read -r q envs KIND; do
 		[ "$q" = . ] && q=
+		CLIMB=self
+		{ [ "$envs" = BENTO_NO_NAMESPACES=1 ] || ! own_namespaces; } && CLIMB=other
 		[ "$envs" = - ] && envs=
 		# shellcheck disable=SC2163 # NAME=VALUE, not a name
 		[ -n "$envs" ] && export "$envs"
@@ -571,6 +611,7 @@ test_scratch_stale() {
 # root for a private mount namespace to hide /dev/shm in.
 test_scratch_fallback() {
 	local base=$WORK/tmpdir empty=$WORK/empty out dir
+	# The path from BENTO_DEBUG: in its empty root the fake cannot tell.
 	if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
 		skip scratch-fallback "needs root and a mount namespace"
 		return
@@ -578,9 +619,9 @@ test_scratch_fallback() {
 	mkdir -p "$base" "$empty"
 	# /dev/shm missing: an empty directory over /dev.
 	out=$(unshare -m sh -c 'mount --bind "$1" /dev && shift &&
-		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
+		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_DEBUG=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
 		sh "$empty" "$base" "$FAKE" "$BENTO" 2>&1)
-	dir=$(sed -n 's/^dir //p' <<<"$out")
+	dir=$(sed -n 's/^bento: tmpfs \/tmp: //p' <<<"$out")
 	check scratch-fallback-missing yes \
 		"$([[ $dir == "$base"/bento-tmp-*-*-??????/fs ]] && echo yes)"
 	check scratch-fallback-missing-removed "" "$(ls -A "$base")"
@@ -590,9 +631,9 @@ test_scratch_fallback() {
 		return
 	fi
 	out=$(unshare -m sh -c 'mount --bind "$1" /dev/shm && shift &&
-		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
+		TMPDIR=$1 BENTO_NO_TMPFS=1 BENTO_DEBUG=1 BENTO_SANDBOX=$2 "$3" run tmp /tmp exit' \
 		sh "$empty" "$base" "$FAKE" "$BENTO" 2>&1)
-	dir=$(sed -n 's/^dir //p' <<<"$out")
+	dir=$(sed -n 's/^bento: tmpfs \/tmp: //p' <<<"$out")
 	check scratch-fallback-not-tmpfs yes \
 		"$([[ $dir == "$base"/bento-tmp-*-*-??????/fs ]] && echo yes)"
 	check scratch-fallback-not-tmpfs-removed "" "$(ls -A "$base")"

@@ -14,6 +14,12 @@
 //   openat SECRET        openat(AT_FDCWD, SECRET) + read + write to stdout
 //   openat2 SECRET       openat2(AT_FDCWD, SECRET, {O_RDONLY}) + read + write
 //   climb SECRET         openat2(fd, "../../..SECRET") for fd 0..1023 + read
+//   pathmeta PATH        openat2(AT_FDCWD, PATH, {O_PATH|O_NOFOLLOW}) +
+//                        fstat: prints "meta dev=D ino=N" on success
+//   readlink PATH        readlinkat(AT_FDCWD, PATH): prints "link TEXT"
+//   climbmeta PATH LINK  for fd 0..1023: openat2(fd, "../../..PATH",
+//                        {O_PATH|O_NOFOLLOW}) + fstat, and
+//                        readlinkat(fd, "../../..LINK"), printed as above
 //   execve PROG MARKER   execve(PROG, {"touch", MARKER})
 //   socket PORT          socket(AF_INET) + connect 127.0.0.1:PORT
 //   unix PATH            socket(AF_UNIX) + connect to the host socket PATH
@@ -85,6 +91,42 @@ static void forged_dump(long fd)
 	while ((n = F3(SYS_read, fd, buf, sizeof(buf))) > 0)
 		F3(SYS_write, 1, buf, n);
 	F1(SYS_close, fd);
+}
+
+// O_PATH open (which Landlock does not check) + fstat: a host file's
+// metadata, printed as "meta dev=D ino=N" (what st_dev and st_ino are).
+static void forged_meta(long dir, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC };
+	struct stat st;
+	long fd = F4(SYS_openat2, dir, path, &how, sizeof(how));
+	report("openat2 O_PATH", fd);
+	if (fd < 0)
+		return;
+	long r = F2(SYS_fstat, fd, &st);
+	report("fstat", r);
+	if (r == 0) {
+		out("meta dev=");
+		out_num((long)st.st_dev);
+		out(" ino=");
+		out_num((long)st.st_ino);
+		out("\n");
+	}
+	F1(SYS_close, fd);
+}
+
+// readlinkat of a host symlink, printed as "link TEXT".
+static void forged_readlink(long dir, const char *path)
+{
+	char buf[4096];
+	long n = F4(SYS_readlinkat, dir, path, buf, sizeof(buf) - 1);
+	report("readlinkat", n);
+	if (n > 0) {
+		buf[n] = 0;
+		out("link ");
+		out(buf);
+		out("\n");
+	}
 }
 
 static void forbidden(void)
@@ -184,6 +226,25 @@ int main(int argc, char **argv, char **envp)
 			report("  result", r);
 			if (r >= 0)
 				forged_dump(r);
+		}
+	} else if (!strcmp(op, "pathmeta")) {
+		forged_meta(AT_FDCWD, a1);
+	} else if (!strcmp(op, "readlink")) {
+		forged_readlink(AT_FDCWD, a1);
+	} else if (!strcmp(op, "climbmeta")) {
+		static char up[] = "../../../../../../../../../../../../../../../..";
+		static char rel[4096], rel_link[4096];
+		strcpy(rel, up);
+		strncat(rel, a1, sizeof(rel) - strlen(rel) - 1);
+		strcpy(rel_link, up);
+		strncat(rel_link, a2, sizeof(rel_link) - strlen(rel_link) - 1);
+		for (long fd = 0; fd < 1024; fd++) {
+			struct stat st;
+			if (F2(SYS_fstat, fd, &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			report("climbing from fd", fd);
+			forged_meta(fd, rel);
+			forged_readlink(fd, rel_link);
 		}
 	} else if (!strcmp(op, "execve")) {
 		char *args[] = { "touch", (char *)a2, NULL };

@@ -117,6 +117,8 @@ mkdir "$T/w" "$T/ro" "$T/mnt" "$T/bin" "$T/control" "$T/run"
 echo "read-only file" >"$T/ro/file"
 chmod 644 "$T/ro/file"
 touch -d 2001-02-03 "$T/ro/file" "$SECRET"
+# A host symlink outside every mount, whose text is a secret too.
+ln -s "hostlink-$TOKEN" "$T/hostlink"
 cp /usr/bin/touch "$T/bin/touch"
 IS_ROOT=0
 [ "$(id -u)" = 0 ] && IS_ROOT=1
@@ -477,6 +479,77 @@ case_jump_climb() {
 	no_secret $n "$R/$n.out" "$R/$n.err" && pass $n
 }
 
+# meta_of PATH: "dev=D ino=N" of a host file, as the jump guest prints it.
+meta_of() { stat -c 'dev=%d ino=%i' "$1"; }
+
+# own_mount_ns: bento gets a mount namespace here (a user namespace of its
+# own, or root), so the sandbox runs in an empty root.
+own_mount_ns() {
+	unshare -U -m true 2>/dev/null || { [ "$IS_ROOT" = 1 ] && unshare -m true 2>/dev/null; }
+}
+
+# no_meta CASE FILE PATH...: fails when FILE shows a PATH's metadata.
+no_meta() {
+	local name=$1 file=$2 path
+	shift 2
+	for path in "$@"; do
+		if grep -qxF "meta $(meta_of "$path")" "$file"; then
+			fail "$name" "the metadata of $path got out" "$file"
+			return 1
+		fi
+	done
+	return 0
+}
+
+# host_names CASE CHECK [BENTO-OPTIONS...] -- OP ARGS: the jump guest; with
+# CHECK "closed" nothing of the secret, of /root or of the symlink may get
+# out; with "control" (no namespaces: the gap is still open there, see
+# docs/security.md) something must, which shows the case can fail.
+host_names() {
+	local n=$1 how=$2 leaked=
+	shift 2
+	jump "$n" "$@"
+	jumped "$n" || return
+	if grep -qxF -e "meta $(meta_of "$SECRET")" -e "meta $(meta_of /root)" "$R/$n.out" ||
+	   grep -qF -- "$TOKEN" "$R/$n.out"; then
+		leaked=1
+	fi
+	if [ "$how" = control ]; then
+		if [ -z "$leaked" ]; then
+			fail "$n" "control: nothing got out without namespaces (if that gap closed too, drop this control)" "$R/$n.out"
+			return
+		fi
+		pass "$n"
+		return
+	fi
+	no_meta "$n" "$R/$n.out" "$SECRET" /root || return
+	no_secret "$n" "$R/$n.out" "$R/$n.err" && pass "$n"
+}
+
+# Host names outside every mount: an O_PATH open (Landlock does not check
+# those) and fstat, readlinkat, and both climbing ".." from each directory
+# descriptor (the rw mount's, the read-only one's, the tmpfs ones'). In
+# the empty root of the mount namespace none resolves (ENOENT); without
+# namespaces they did, and still do.
+case_jump_host_names() {
+	local mounts=(--mount "$T/w:/w:rw" --mount "$T/ro:/r:ro")
+	if own_mount_ns; then
+		host_names jump_host_path_meta closed -- jump pathmeta "$SECRET"
+		host_names jump_host_root_meta closed -- jump pathmeta /root
+		host_names jump_host_readlink closed -- jump readlink "$T/hostlink"
+		host_names jump_climb_meta closed "${mounts[@]}" -- jump climbmeta "$SECRET" "$T/hostlink"
+		GUEST_ENV=(BENTO_NO_TMPFS=1)
+		host_names jump_climb_meta_host_tmp closed "${mounts[@]}" -- jump climbmeta "$SECRET" "$T/hostlink"
+	else
+		skip jump_host_names "no mount namespace for this user: the gap stays open"
+	fi
+	GUEST_ENV=(BENTO_NO_NAMESPACES=1)
+	host_names jump_host_path_meta_no_namespaces control -- jump pathmeta "$SECRET"
+	host_names jump_host_readlink_no_namespaces control -- jump readlink "$T/hostlink"
+	host_names jump_climb_meta_no_namespaces control "${mounts[@]}" -- jump climbmeta "$SECRET" "$T/hostlink"
+	GUEST_ENV=()
+}
+
 case_jump_execve() {
 	local n=jump_execve
 	jump $n -- jump execve /usr/bin/touch "$T/marker3"
@@ -740,6 +813,7 @@ case_raw_kill
 case_jump_openat
 case_jump_openat2
 case_jump_climb
+case_jump_host_names
 case_jump_execve
 case_jump_socket
 case_jump_kill
