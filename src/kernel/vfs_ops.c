@@ -204,12 +204,20 @@ static int writable_target(int dirfd, const char *path, struct target *t)
 	return t->m->writable ? 0 : -EROFS;
 }
 
+/* Where a new name is to be made: as writable_target, but a name that
+ * exists already is -EEXIST even on a read-only mount (mkdir's order). */
+static int creation_target(int dirfd, const char *path, struct target *t)
+{
+	int r = writable_target(dirfd, path, t);
+	if (r == -EBUSY || (r == -EROFS && stat_target(t, &(struct b_stat){ 0 }) == 0))
+		return -EEXIST;
+	return r;
+}
+
 int vfs_mkdirat(int dirfd, const char *path, int mode)
 {
 	struct target t;
-	int r = writable_target(dirfd, path, &t);
-	if (r == -EBUSY || (r == -EROFS && stat_target(&t, &(struct b_stat){ 0 }) == 0))
-		return -EEXIST;
+	int r = creation_target(dirfd, path, &t);
 	if (r < 0)
 		return r;
 	return t.m->ops->mkdir ? t.m->ops->mkdir(t.m, t.rel, mode & ~kproc->umask & 07777) : -EPERM;
@@ -230,9 +238,7 @@ int vfs_mknodat(int dirfd, const char *path, int mode)
 	if (type != K_S_IFIFO)
 		return type == K_S_IFCHR || type == K_S_IFBLK || type == K_S_IFSOCK ? -EPERM : -EINVAL;
 	struct target t;
-	int r = writable_target(dirfd, path, &t);
-	if (r == -EBUSY || (r == -EROFS && stat_target(&t, &(struct b_stat){ 0 }) == 0))
-		return -EEXIST;
+	int r = creation_target(dirfd, path, &t);
 	if (r < 0)
 		return r;
 	return t.m->ops->mkfifo ? t.m->ops->mkfifo(t.m, t.rel, perm & ~kproc->umask) : -EPERM;

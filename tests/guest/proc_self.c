@@ -15,16 +15,7 @@
 // Reads a whole small file; returns its length (buffer is NUL terminated).
 static ssize_t slurp(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	size_t len = 0;
-	ssize_t n;
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	buf[len] = 0;
-	close(fd);
-	return len;
+	return slurp_into(path, buf, size);
 }
 
 static int has_line(const char *text, const char *prefix, char *out, size_t outsz)
