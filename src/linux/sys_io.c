@@ -457,6 +457,76 @@ static long copy_between(int in, long uin_off, int out, long uout_off, size_t n)
 	return r;
 }
 
+static int is_pipe(int fd)
+{
+	struct b_stat st;
+	int r = file_stat(fd, &st);
+	return r < 0 ? r : (st.mode & K_S_IFMT) == K_S_IFIFO;
+}
+
+/* What one splice step moves: what one read of in gives (at most 64 KiB),
+ * all of it written to out, so nothing read is ever dropped. */
+static long splice_once(int in, long uin_off, int out, long uout_off, size_t n)
+{
+	int64_t in_off = 0, out_off = 0;
+	if ((uin_off && copy_in(&in_off, (void *)uin_off, 8) < 0) ||
+	    (uout_off && copy_in(&out_off, (void *)uout_off, 8) < 0))
+		return -EFAULT;
+	if (in_off < 0 || out_off < 0)
+		return -EINVAL;
+	size_t cap = n < 65536 ? n : 65536;
+	char *buf = kmalloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	long r = uin_off ? file_pread(in, buf, cap, in_off) : file_read(in, buf, cap);
+	long done = 0;
+	while (r > 0 && done < r) {
+		long w = uout_off ? file_pwrite(out, buf + done, (size_t)(r - done), out_off + done)
+				  : file_write(out, buf + done, (size_t)(r - done));
+		if (w <= 0) {
+			if (!done)
+				r = w;
+			break;
+		}
+		done += w;
+	}
+	kfree(buf);
+	if (r <= 0)
+		return r;
+	in_off += done, out_off += done;
+	if ((uin_off && copy_out((void *)uin_off, &in_off, 8) < 0) ||
+	    (uout_off && copy_out((void *)uout_off, &out_off, 8) < 0))
+		return -EFAULT;
+	return done;
+}
+
+/*
+ * splice through a bento buffer: one end must be a pipe, and a pipe takes
+ * no offset. SPLICE_F_NONBLOCK (2) makes an empty input pipe -EAGAIN.
+ */
+SYSCALL(splice)
+{
+	int in = (int)a0, out = (int)a2;
+	unsigned flags = (unsigned)a5;
+	int pin = is_pipe(in), pout = is_pipe(out);
+	if (pin < 0 || pout < 0)
+		return -EBADF;
+	if (!pin && !pout)
+		return -EINVAL;
+	if ((pin && a1) || (pout && a3))
+		return -ESPIPE;
+	if (flags & ~0xfU)
+		return -EINVAL;
+	if (a4 == 0)
+		return 0;
+	if ((flags & 2) && pin) {
+		int avail = 0;
+		if (file_ioctl(in, 0x541B /* FIONREAD */, &avail) == 0 && avail == 0)
+			return -EAGAIN;
+	}
+	return splice_once(in, a1, out, a3, (size_t)a4);
+}
+
 SYSCALL(sendfile)
 {
 	return copy_between((int)a1, a2, (int)a0, 0, (size_t)a3);

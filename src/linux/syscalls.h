@@ -198,6 +198,7 @@
 	X(shmctl, "ddp", 0)               \
 	X(clone3, "pu", 0)                \
 	X(sendfile, "ddpu", 1)            \
+	X(splice, "dpdpux", 1)            \
 	X(copy_file_range, "dpdpux", 1)   \
 	X(pidfd_open, "dx", 0)            \
 	X(pidfd_send_signal, "ddpx", 0)   \
