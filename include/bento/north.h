@@ -357,6 +357,9 @@ void proc_get_name(char *buf);
 void proc_set_name(const char *name);
 /* Resource limits (Linux RLIMIT_* numbering). */
 int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim);
+/* Start-up: the limits bento was given become the guest's (RLIMIT_NOFILE
+ * held to what the descriptor table can hold). */
+void proc_rlimit_inherit(int resource, uint64_t soft, uint64_t hard);
 /* Record what a new program image shows in /proc/self: exe is its path
  * (the kernel keeps the canonical form), argv_block and env_block the
  * argument and environment strings exactly as laid out for the guest
@@ -417,6 +420,8 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info);
 int proc_getpgid(int pid);
 /* Is pid a process that has not ended yet? */
 int proc_alive(int pid);
+/* Processes of the sandbox, zombies included (for RLIMIT_NPROC). */
+int proc_count(void);
 /* pidfd_open (flags: O_NONBLOCK; the descriptor is close-on-exec), and
  * the pid a pidfd names (-EBADF, or -EINVAL for another kind of file). */
 int pidfd_create(int pid, int flags);

@@ -858,3 +858,13 @@ int tty_in_foreground(void)
 	return __atomic_load_n(&self->pgid, __ATOMIC_ACQUIRE) ==
 	       __atomic_load_n(&ptab->tty_fg_pgid, __ATOMIC_ACQUIRE);
 }
+
+int proc_count(void)
+{
+	int n = 0;
+	spin_lock(&ptab->lock);
+	for (int i = 0; i < ptab->used; i++)
+		n += ptab->e[i].state != P_FREE;
+	spin_unlock(&ptab->lock);
+	return n;
+}

@@ -211,6 +211,18 @@ int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim)
 	return 0;
 }
 
+void proc_rlimit_inherit(int resource, uint64_t soft, uint64_t hard)
+{
+	if (resource < 0 || resource >= 16)
+		return;
+	if (resource == 7 && hard > FD_MAX)
+		hard = FD_MAX;
+	if (soft > hard)
+		soft = hard;
+	kproc->rlim[resource][0] = soft;
+	kproc->rlim[resource][1] = hard;
+}
+
 int random_get(void *buf, size_t n)
 {
 	return plat_random(buf, n);

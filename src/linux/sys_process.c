@@ -15,6 +15,18 @@
  * uses it with CLONE_VFORK) cannot share memory across host processes;
  * the child gets a copy, which is what the guest can observe after exec.
  * The child starts on the given stack, if any, as with clone(2). */
+/* RLIMIT_NPROC, counted over the sandbox's processes (the host counts
+ * the uid's everywhere); root is exempt, as with CAP_SYS_RESOURCE. */
+static int nproc_reached(void)
+{
+	int ruid, euid, suid, rgid, egid, sgid;
+	uint64_t lim[2];
+	cred_get(&ruid, &euid, &suid, &rgid, &egid, &sgid);
+	if (euid == 0 || proc_prlimit(6, NULL, lim) < 0 || lim[0] >= 65536)
+		return 0;
+	return (uint64_t)proc_count() >= lim[0];
+}
+
 long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, uintptr_t tls)
 {
 	unsigned long supported = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_SETTLS |
@@ -24,6 +36,8 @@ long clone_process(unsigned long flags, uintptr_t stack, long ptid, long ctid, u
 		klog("bento: clone flags 0x%lx are not supported", flags & ~supported);
 		return -EINVAL;
 	}
+	if (nproc_reached())
+		return -EAGAIN;
 	long pid = proc_fork_ex(!!(flags & CLONE_VFORK), cur_regs()->rsp, !!(flags & CLONE_PARENT),
 				(int)(flags & 0xff));
 	if (pid < 0)

@@ -2,6 +2,7 @@
 // reading it back, the limit being enforced (EMFILE, dup2/F_DUPFD beyond),
 // refusing soft > hard, RLIMIT_CORE, bad resources.
 #include "guest.h"
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -50,6 +51,19 @@ int main(void)
 	getrlimit(RLIMIT_CORE, &back);
 	printf("core soft: %llu\n", (unsigned long long)back.rlim_cur);
 	say("getrlimit STACK", getrlimit(RLIMIT_STACK, &back));
+	printf("STACK as given: soft %llu, hard %llu\n", (unsigned long long)back.rlim_cur,
+	       (unsigned long long)back.rlim_max);
+	getrlimit(RLIMIT_NPROC, &rl);
+	struct rlimit none = { 0, rl.rlim_max };
+	say("setrlimit NPROC 0", setrlimit(RLIMIT_NPROC, &none));
+	pid_t c = fork();
+	if (c == 0)
+		_exit(0);
+	/* Root is exempt; anyone else gets EAGAIN. */
+	printf("fork under NPROC 0: %s\n", c < 0 ? ename(errno) : getuid() == 0 ? "ok (root)" : "ok");
+	if (c > 0)
+		waitpid(c, NULL, 0);
+	setrlimit(RLIMIT_NPROC, &rl);
 	say("getrlimit bad resource", getrlimit(999, &back));
 	return 0;
 }

@@ -188,6 +188,20 @@ static void set_ids(void)
 	cred_init((int)HOST0(__NR_getuid), (int)HOST0(__NR_getgid));
 }
 
+/* The guest starts with the resource limits bento was given, except
+ * RLIMIT_CORE (4), which the front end set to 0 for bento's own sake (no
+ * core file of the sandbox); the guest's stays unlimited, as before. */
+static void adopt_rlimits(void)
+{
+	for (int r = 0; r < 16; r++) {
+		if (r == 4)
+			continue;
+		uint64_t lim[2];
+		if (HOST4(__NR_prlimit64, 0, r, 0, lim) == 0)
+			proc_rlimit_inherit(r, lim[0], lim[1]);
+	}
+}
+
 /* The guest starts with the umask bento was given; the host's becomes 0,
  * so that the guest's (applied by bento) is the only one on its files. */
 static void adopt_umask(void)
@@ -219,6 +233,7 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 		die("kernel start-up failed", r);
 	set_ids();
 	adopt_umask();
+	adopt_rlimits();
 	struct linux_start s = { 0 };
 	s.host_auxv = (const uint64_t *)(e + 1);
 	if ((r = vfs_mount_tmpfs("/")) < 0)
