@@ -273,6 +273,9 @@ static int pick_window(uintptr_t fn, size_t off, struct window *w)
 			return -1;
 		if (x86_decode(fbuf + b, cur - b, &in[k]) != (int)(cur - b) || !displaceable(&in[k]))
 			return -1;
+		/* A site rewritten before (its record since overwritten). */
+		if (in[k].kind == X86_JMP && in_chunk(x86_branch_target(fbuf + b, &in[k], fn + b)))
+			return -1;
 		cur = b;
 		if (in[k++].len >= 5)
 			break;
