@@ -360,18 +360,42 @@ static int patch_site(const struct window *w, uintptr_t t)
 	return patch_bytes((uint8_t *)w->start, jmp, len, w);
 }
 
-static struct { uintptr_t sc, start; } patched[NPATCHED];
+/* Sites seen: rewritten (start = the window) or refused (start = 0, so
+ * that a site trapping again is not decoded again). A record holds the
+ * 8 code bytes before the site's end, so that one left from a previous
+ * program image (exec keeps the table) is recognised as stale. */
+static struct { uintptr_t sc, start; uint64_t code; } seen[NPATCHED];
 
-/* Was the site at sc rewritten (and is it still)? */
-static int already_patched(uintptr_t sc)
+static uint64_t code_before(uintptr_t sc)
+{
+	uint64_t v = 0;
+	if (copy_in(&v, (const void *)(sc - 6), 8))
+		return 0;
+	return v;
+}
+
+static void remember(uintptr_t sc, uintptr_t start)
+{
+	size_t i = (sc >> 1) % NPATCHED;
+	seen[i].sc = sc;
+	seen[i].start = start;
+	seen[i].code = code_before(sc);
+}
+
+/* Was the site at sc rewritten (and is it still), or refused? */
+static int already_seen(uintptr_t sc)
 {
 	size_t i = (sc >> 1) % NPATCHED;
 	uint8_t b[5];
 	int32_t d;
-	if (patched[i].sc != sc || copy_in(b, (const void *)patched[i].start, 5) || b[0] != 0xe9)
+	if (seen[i].sc != sc || seen[i].code != code_before(sc))
+		return 0;
+	if (!seen[i].start)
+		return 1;
+	if (copy_in(b, (const void *)seen[i].start, 5) || b[0] != 0xe9)
 		return 0;
 	memcpy(&d, b + 1, 4);
-	return in_chunk(patched[i].start + 5 + (uintptr_t)(intptr_t)d);
+	return in_chunk(seen[i].start + 5 + (uintptr_t)(intptr_t)d);
 }
 
 /* The window's bytes must be the guest's own executable code, in one
@@ -387,24 +411,21 @@ static int window_prot(const struct window *w)
 	return prot;
 }
 
-/* Build the trampoline for w and jump to it from the site. */
-static void install(const struct window *w, int prot)
+/* Build the trampoline for w and jump to it from the site; 0 or -1. */
+static int install(const struct window *w, int prot)
 {
 	/* The trampoline is written at its final address (its relocations
 	 * depend on it); on failure the slot stays unused. */
 	uintptr_t t = tramp_alloc(w->start, TRAMP_MAX);
 	if (!t || write_trampoline((uint8_t *)t, w) < 0)
-		return;
+		return -1;
 	uintptr_t page = w->start & ~(uintptr_t)4095;
 	size_t span = ((w->start + w->in[0].len + 4095) & ~(uintptr_t)4095) - page;
-	if (plat_mem_protect(page, span, 7) == 0) {
-		if (patch_site(w, t) == 0) { /* on failure the site keeps trapping */
-			size_t i = (w->sc >> 1) % NPATCHED;
-			patched[i].sc = w->sc;
-			patched[i].start = w->start;
-		}
-		plat_mem_protect(page, span, prot);
-	}
+	if (plat_mem_protect(page, span, 7))
+		return -1;
+	int r = patch_site(w, t);
+	plat_mem_protect(page, span, prot);
+	return r;
 }
 
 /* Lock order: a fork holds the kernel's locks (vm_lock among them) and
@@ -415,22 +436,27 @@ void rewrite_site(uintptr_t pc, long nr)
 {
 	struct window w;
 	uintptr_t sc = pc - 2;
-	if (!rewrite_enabled || !linux_may_rewrite(nr) || pc < 2)
+	if (!rewrite_enabled || !linux_may_rewrite(nr) || pc < 8)
 		return;
 	spin_lock(&rewrite_lock);
-	int found = !already_patched(sc) &&
-		    (window_from_unwind(sc, &w) == 0 || window_from_mov(sc, nr, &w) == 0);
+	int found = 0;
+	if (!already_seen(sc)) {
+		found = window_from_unwind(sc, &w) == 0 || window_from_mov(sc, nr, &w) == 0;
+		if (!found)
+			remember(sc, 0);
+	}
 	spin_unlock(&rewrite_lock);
 	if (!found)
 		return;
 	w.sc = sc;
 	int prot = window_prot(&w);
-	if (prot < 0)
-		return;
 	/* Another thread may have rewritten the site meanwhile; patch_bytes
-	 * also checks that the first instruction's bytes are still w's. */
+	 * also checks that the first instruction's bytes are still w's. A
+	 * site that cannot be patched now (not the guest's code; other
+	 * threads running and no atomic store possible) is not tried again:
+	 * it keeps trapping, without a decode at every trap. */
 	spin_lock(&rewrite_lock);
-	if (!already_patched(sc))
-		install(&w, prot);
+	if (!already_seen(sc))
+		remember(sc, prot >= 0 && install(&w, prot) == 0 ? w.start : 0);
 	spin_unlock(&rewrite_lock);
 }
