@@ -126,12 +126,15 @@ SYSCALL(exit_group)
 SYSCALL(exit)
 {
 	uintptr_t ctid = thread_clear_tid();
+	/* Leave the thread table before a joiner can see the tid cleared:
+	 * once pthread_join returns, the thread is gone (tgkill: ESRCH). */
+	int left = thread_exit_current();
 	if (ctid) {
 		uint32_t zero = 0;
 		if (copy_out((void *)ctid, &zero, 4) == 0)
 			futex_wake_one((uint32_t *)ctid);
 	}
-	if (thread_exit_current() == 0)
+	if (left == 0)
 		proc_exit((int)(a0 & 0xff) << 8);
 	thread_leave();
 }

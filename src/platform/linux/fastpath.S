@@ -1,12 +1,16 @@
 /*
  * fastpath.S — the way into bento from a rewritten system-call site.
  *
- * A site "mov $nr, %eax; syscall" becomes "jmp trampoline; syscall". The
- * trampoline (rewrite.c) steps over the guest's red zone, loads the number
- * and calls fast_entry, which switches to the thread's bento stack, builds
+ * A rewritten site jumps to its trampoline (rewrite.c), which runs the
+ * instructions moved there, steps over the guest's red zone and calls
+ * fast_entry with the number in %rax, which switches to the thread's bento stack, builds
  * a struct cpu_regs, and calls fast_syscall in C. Registers the Linux
  * system-call ABI preserves are preserved (rcx and r11 are clobbered, as
  * the syscall instruction clobbers them), and so are the flags.
+ *
+ * fast_syscall answers 0 (done), 1 (see below) or 2: a number the fast
+ * path does not take; the trampoline then jumps to the syscall
+ * instruction itself, with every register as the guest left it, to trap.
  *
  * When signals must be delivered, the call's result is stashed and the
  * guest re-enters bento through a trapping syscall numbered
@@ -70,7 +74,12 @@ fast_entry:
 	jnz 1f
 	popfq
 	ret
-1:	popfq
+1:	cmp $2, %rcx                   /* 2: not a fast-path call; trap at S */
+	jne 2f
+	addq $13, 8(%rsp)              /* TAIL_SLOW: the trampoline's "jmp S" exit */
+	popfq                          /* (the flags the add changed come back) */
+	ret
+2:	popfq
 	lea 136(%rsp), %rsp            /* drop the return address and the red-zone step */
 	mov $0x0be70000, %eax          /* LINUX_DELIVER_NR: traps into the slow path */
 	syscall

@@ -84,10 +84,13 @@ struct plat_cpu {
 _Static_assert(__builtin_offsetof(struct plat_cpu, in_bento) == CPU_IN_BENTO, "in_bento");
 _Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt_top");
 
-/* rewrite.c: after a guest call trapped at pc (just after its syscall
- * instruction), replace "mov $nr, %eax; syscall" there by a jump to a
- * trampoline into the fast path. */
+/* rewrite.c: after a guest call nr trapped at pc (just after its syscall
+ * instruction), move the instructions before it into a trampoline into
+ * the fast path and jump there instead (when that can be proved safe). */
 void rewrite_site(uintptr_t pc, long nr);
+/* funcmap.c: bounds [*start, *end) of the guest function holding pc, from
+ * the unwind tables of the ELF object mapped there; 0, or -1 if unknown. */
+int func_bounds(uintptr_t pc, uintptr_t *start, uintptr_t *end);
 /* Take (1) or release (0) the rewriter's lock around a fork. */
 void rewrite_fork_lock(int take);
 extern int rewrite_enabled;
