@@ -268,6 +268,7 @@ struct thread {
 extern struct process *kproc;   /* the process this host process runs */
 /* The process table in the arena (proc.c). */
 int proctab_init(void);
+void timer_fork_child(void);
 void kernel_fork_lock(void);
 void kernel_fork_unlock(void);
 void vm_fork_lock(void);

@@ -143,6 +143,7 @@ static void become_child(struct proc_entry *e)
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
 	e->host_pid = plat_process_id();
+	timer_fork_child();
 	proc_vfork_snapshot();
 }
 

@@ -25,6 +25,10 @@ int linux_may_rewrite(long nr);
  * guest handler now; otherwise bento was interrupted and the signal is
  * only queued. */
 void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int at_guest);
+/* Signals were noted (linux_signal_arrived with at_guest false) after the
+ * dispatcher last looked: deliver what is deliverable into r, the
+ * context about to be resumed. */
+void linux_signal_recheck(struct cpu_regs *r);
 
 /* Settings of a sandbox, gathered by the platform from its command line. */
 struct linux_start {

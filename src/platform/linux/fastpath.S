@@ -65,11 +65,13 @@ fast_entry:
 	mov %rbx, %r11
 	mov 88(%rsp), %rbx
 	mov %r11, %rsp                 /* back on the guest stack */
-	movl $0, %gs:24
 	test %rcx, %rcx
 	jnz 1f
+	movl $0, %gs:24                /* from here on a signal may run a guest handler */
 	popfq
 	ret
+	/* in_bento stays set up to the trap: a signal delivered here would
+	 * run a guest handler whose own calls may replace the stash. */
 1:	popfq
 	lea 136(%rsp), %rsp            /* drop the return address and the red-zone step */
 	mov $0x0be70000, %eax          /* LINUX_DELIVER_NR: traps into the slow path */

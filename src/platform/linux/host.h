@@ -76,6 +76,7 @@ struct plat_cpu {
 	void *stack_base;           /* bento stack + alt stack of this thread */
 	size_t stack_size;
 	uintptr_t alt_top;          /* top of the alternate stack (fast path) */
+	int noted;                  /* a host signal was only noted in bento */
 };
 
 /* fastpath.S reaches these fields through %gs. */
@@ -113,5 +114,6 @@ int gate_thread_init(struct plat_cpu *cpu);
 /* thread.c */
 struct plat_cpu *cpu_create(void *kernel_thread);
 void cpu_activate(struct plat_cpu *cpu);
+void thread_fork_lock(int take);
 extern int plat_log_fd;
 #endif
