@@ -126,12 +126,16 @@ SYSCALL(exit_group)
 SYSCALL(exit)
 {
 	uintptr_t ctid = thread_clear_tid();
+	/* The thread leaves the process's list before the clear_tid word
+	 * wakes a joiner: once pthread_join returns, tgkill of this tid
+	 * says ESRCH. */
+	int left = thread_exit_current();
 	if (ctid) {
 		uint32_t zero = 0;
 		if (copy_out((void *)ctid, &zero, 4) == 0)
 			futex_wake_one((uint32_t *)ctid);
 	}
-	if (thread_exit_current() == 0)
+	if (left == 0)
 		proc_exit((int)(a0 & 0xff) << 8);
 	thread_leave();
 }
