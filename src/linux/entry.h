@@ -13,7 +13,8 @@ void linux_syscall(struct cpu_regs *r);
  * has no FPU state. Returns 0 when the guest can simply continue with r,
  * or 1 when signals must be delivered: the caller then re-enters with a
  * trapping system call numbered LINUX_DELIVER_NR, and linux_syscall
- * finishes the call with the full context. */
+ * finishes the call with the full context. The caller may do so after a
+ * 0 too (a signal noted on its way out), until the next call. */
 #define LINUX_DELIVER_NR 0x0be70000L
 int linux_syscall_fast(struct cpu_regs *r);
 /* May a site making call nr be rewritten to the fast path? */

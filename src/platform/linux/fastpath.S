@@ -18,6 +18,7 @@
 	.type fast_entry, @function
 fast_entry:
 	movl $1, %gs:24                /* CPU_IN_BENTO: host signals only note */
+	movl $0, %gs:56                /* CPU_NOTED */
 	pushfq
 	cld
 	mov %rsp, %r11                 /* guest stack: [flags][return into trampoline] */
@@ -68,8 +69,11 @@ fast_entry:
 	test %rcx, %rcx
 	jnz 1f
 	movl $0, %gs:24                /* from here on a signal may run a guest handler */
+	cmpl $0, %gs:56                /* one was only noted since the last look: */
+	jne 2f                         /* deliver it now, through the slow path */
 	popfq
 	ret
+2:	movl $1, %gs:24
 	/* in_bento stays set up to the trap: a signal delivered here would
 	 * run a guest handler whose own calls may replace the stash. */
 1:	popfq

@@ -82,6 +82,8 @@ struct plat_cpu {
 /* fastpath.S reaches these fields through %gs. */
 #define CPU_IN_BENTO 24
 #define CPU_ALT_TOP 48
+#define CPU_NOTED 56
+_Static_assert(__builtin_offsetof(struct plat_cpu, noted) == CPU_NOTED, "noted");
 _Static_assert(__builtin_offsetof(struct plat_cpu, in_bento) == CPU_IN_BENTO, "in_bento");
 _Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt_top");
 
