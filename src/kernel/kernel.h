@@ -239,6 +239,7 @@ struct process {
 	uint16_t rt_queued[K_NSIG + 1]; /* extra queued real-time instances */
 	struct thread *threads;
 	int nthreads;
+	int exiting;                    /* a thread is carrying out proc_exit */
 	int next_tid;
 	/* Recorded at exec for /proc/self (proc_set_exec_info), or NULL. */
 	char *exe;                      /* canonical guest path of the program */

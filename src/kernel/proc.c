@@ -143,6 +143,7 @@ static void become_child(struct proc_entry *e)
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
 	e->host_pid = plat_process_id();
+	kproc->exiting = 0;
 	timer_fork_child();
 	proc_vfork_snapshot();
 }
@@ -452,8 +453,24 @@ static void kill_everyone(void)
 	}
 }
 
+/* The other threads leave before the process ends: the host's
+ * exit_group would kill them wherever they are, and one holding a lock
+ * of the shared arena (this table's, a pipe's) would keep it held for
+ * every process of the sandbox. One thread carries the exit out; another
+ * that gets here meanwhile just leaves. */
+static void exit_threads_first(void)
+{
+	if (__atomic_exchange_n(&kproc->exiting, 1, __ATOMIC_ACQ_REL)) {
+		thread_exit_current();
+		thread_leave();
+	}
+	if (__atomic_load_n(&kproc->nthreads, __ATOMIC_ACQUIRE) > 1)
+		thread_kill_others();
+}
+
 _Noreturn void proc_exit(int wstatus)
 {
+	exit_threads_first();
 	proc_vfork_keep_stack();
 	sysvshm_detach_all();
 	/* Shared objects (pipes, ...) must learn that this holder is gone;
