@@ -253,6 +253,7 @@ struct process {
 	uint16_t rt_queued[K_NSIG + 1]; /* extra queued real-time instances */
 	struct thread *threads;
 	int nthreads;
+	int exiting;                    /* a thread is carrying out proc_exit */
 	int next_tid;
 	/* Recorded at exec for /proc/self (proc_set_exec_info), or NULL. */
 	char *exe;                      /* canonical guest path of the program */
@@ -284,6 +285,7 @@ extern struct process *kproc;   /* the process this host process runs */
 int proctab_init(void);
 /* The host pid of a live process of the sandbox, or -ESRCH. */
 long proc_host_pid(int pid);
+void timer_fork_child(void);
 void kernel_fork_lock(void);
 void kernel_fork_unlock(void);
 void vm_fork_lock(void);

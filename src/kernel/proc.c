@@ -143,6 +143,8 @@ static void become_child(struct proc_entry *e)
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
 	e->host_pid = plat_process_id();
+	kproc->exiting = 0;
+	timer_fork_child();
 	proc_vfork_snapshot();
 }
 
@@ -236,8 +238,9 @@ static void continue_locked(struct proc_entry *e)
 }
 
 /* Queue sig for entry e and wake it (host signal to its process). Caller
- * holds the lock. */
-static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
+ * holds the lock. With kick set, the host process to wake is stored
+ * there instead, for the caller to kick after it has let go of the lock. */
+static void post_signal_kick_later(struct proc_entry *e, const struct b_siginfo *info, long *kick)
 {
 	int sig = info->signo;
 	if (sig == 18)
@@ -254,13 +257,20 @@ static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
 		e->info[sig] = *info;
 	__atomic_or_fetch(&e->pending, 1ULL << (sig - 1), __ATOMIC_SEQ_CST);
 	long host = __atomic_load_n(&e->host_pid, __ATOMIC_ACQUIRE);
-	if (host > 0)
+	if (kick)
+		*kick = host;
+	else if (host > 0)
 		plat_process_signal(host, 0);
 	if (e->stopped && sig == 9) {
 		/* A stopped process wakes up to die. */
 		__atomic_add_fetch(&e->cont_word, 1, __ATOMIC_SEQ_CST);
 		plat_wake_shared(&e->cont_word, 0x7fffffff);
 	}
+}
+
+static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
+{
+	post_signal_kick_later(e, info, NULL);
 }
 
 static int host_child_ended;
@@ -332,8 +342,13 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info)
 {
 	if (sig < 0 || sig > K_NSIG)
 		return -EINVAL;
-	int found = 0, nkill = 0;
+	int found = 0, nkill = 0, nkick = 0;
 	struct proc_entry *killed[64];
+	/* The host signal that wakes a target goes out after the lock is
+	 * released: sent under it, a sender in a kill loop held the table
+	 * lock most of the time, and the target — interrupted by each of
+	 * those signals — never won the lock to take them or to exit. */
+	long kick[64];
 	spin_lock(&ptab->lock);
 	for (int i = 0; i < ptab->used; i++) {
 		struct proc_entry *e = &ptab->e[i];
@@ -345,12 +360,17 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info)
 		if (e->pid == 1 && e != self && !(e->caught & (1ULL << (sig - 1))))
 			continue;
 		if (sig && e->state == P_ALIVE) {
-			post_signal(e, info);
+			long host = 0;
+			post_signal_kick_later(e, info, nkick < 64 ? &host : NULL);
+			if (host > 0)
+				kick[nkick++] = host;
 			if (sig == 9 && e != self && nkill < 64)
 				killed[nkill++] = e;
 		}
 	}
 	spin_unlock(&ptab->lock);
+	for (int i = 0; i < nkick; i++)
+		plat_process_signal(kick[i], 0);
 	for (int i = 0; i < nkill; i++)
 		make_sure_dead(killed[i]);
 	return found ? 0 : -ESRCH;
@@ -433,8 +453,24 @@ static void kill_everyone(void)
 	}
 }
 
+/* The other threads leave before the process ends: the host's
+ * exit_group would kill them wherever they are, and one holding a lock
+ * of the shared arena (this table's, a pipe's) would keep it held for
+ * every process of the sandbox. One thread carries the exit out; another
+ * that gets here meanwhile just leaves. */
+static void exit_threads_first(void)
+{
+	if (__atomic_exchange_n(&kproc->exiting, 1, __ATOMIC_ACQ_REL)) {
+		thread_exit_current();
+		thread_leave();
+	}
+	if (__atomic_load_n(&kproc->nthreads, __ATOMIC_ACQUIRE) > 1)
+		thread_kill_others();
+}
+
 _Noreturn void proc_exit(int wstatus)
 {
+	exit_threads_first();
 	proc_vfork_keep_stack();
 	sysvshm_detach_all();
 	/* Shared objects (pipes, ...) must learn that this holder is gone;

@@ -186,6 +186,17 @@ void sig_queue_process(const struct b_siginfo *info)
 	struct process *p = kproc;
 	if (sig < 1 || sig > K_NSIG)
 		return;
+	if (sig == 18) {
+		/* SIGCONT discards pending stops even when it is itself
+		 * ignored (its default): a stop taken in before it must not
+		 * stop the process after it. */
+		spin_lock(&p->lock);
+		uint64_t stops = BIT(19) | BIT(20) | BIT(21) | BIT(22);
+		__atomic_and_fetch(&p->pending, ~stops, __ATOMIC_SEQ_CST);
+		for (struct thread *t = p->threads; t; t = t->next)
+			__atomic_and_fetch(&t->pending, ~stops, __ATOMIC_SEQ_CST);
+		spin_unlock(&p->lock);
+	}
 	if (is_ignored(sig) && !main_blocks(p, sig))
 		return;
 	spin_lock(&p->lock);

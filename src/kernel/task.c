@@ -26,11 +26,14 @@ void thread_remove(struct thread *t)
 	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
-			p->nthreads--;
+			__atomic_sub_fetch(&p->nthreads, 1, __ATOMIC_SEQ_CST);
 			break;
 		}
 	}
 	spin_unlock(&p->lock);
+	/* thread_kill_others waits on the count for doomed threads. */
+	if (__atomic_load_n(&t->doomed, __ATOMIC_ACQUIRE))
+		plat_wake((uint32_t *)&p->nthreads, 1);
 }
 
 void thread_kick(struct thread *t)
@@ -350,10 +353,12 @@ void thread_kill_others(void)
 	spin_unlock(&p->lock);
 	/* They leave at their next entry into bento, or at once when the
 	 * kick interrupts guest code. Wait a bounded time. */
-	for (int i = 0; i < 2000 && __atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE) > 1; i++) {
+	for (int i = 0; i < 2000; i++) {
+		uint32_t n = (uint32_t)__atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE);
+		if (n <= 1)
+			break;
 		struct b_timespec ms = { 0, 1000000 };
-		uint32_t w = self->wake;
-		plat_wait(&self->wake, w, &ms);
+		plat_wait((uint32_t *)&p->nthreads, n, &ms);
 	}
 	self->tid = p->pid;
 }

@@ -133,6 +133,15 @@ static void timer_thread(void *arg)
 	}
 }
 
+/* In a fork child: the timer thread is not there (it may even have held
+ * the lock at the fork), and a child does not inherit the timer. */
+void timer_fork_child(void)
+{
+	itimer.lock = (struct spinlock)SPINLOCK_INIT;
+	itimer.deadline = itimer.interval = 0;
+	itimer.running = 0;
+}
+
 static void us_to_pair(int64_t us, int64_t out[2])
 {
 	out[0] = us / 1000000;

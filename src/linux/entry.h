@@ -13,7 +13,8 @@ void linux_syscall(struct cpu_regs *r);
  * has no FPU state. Returns 0 when the guest can simply continue with r,
  * or 1 when signals must be delivered: the caller then re-enters with a
  * trapping system call numbered LINUX_DELIVER_NR, and linux_syscall
- * finishes the call with the full context. */
+ * finishes the call with the full context. The caller may do so after a
+ * 0 too (a signal noted on its way out), until the next call. */
 #define LINUX_DELIVER_NR 0x0be70000L
 int linux_syscall_fast(struct cpu_regs *r);
 /* May a site making call nr be rewritten to the fast path? */
@@ -25,6 +26,10 @@ int linux_may_rewrite(long nr);
  * guest handler now; otherwise bento was interrupted and the signal is
  * only queued. */
 void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int at_guest);
+/* Signals were noted (linux_signal_arrived with at_guest false) after the
+ * dispatcher last looked: deliver what is deliverable into r, the
+ * context about to be resumed. */
+void linux_signal_recheck(struct cpu_regs *r);
 
 /* Settings of a sandbox, gathered by the platform from its command line. */
 struct linux_start {

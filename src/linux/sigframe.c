@@ -208,6 +208,17 @@ void linux_signal_arrived(struct cpu_regs *r, const struct b_siginfo *info, int 
 	}
 }
 
+void linux_signal_recheck(struct cpu_regs *r)
+{
+	struct shim_thread *st = shim_self();
+	struct cpu_regs *outer = st->regs;
+	st->regs = r;
+	if (thread_is_doomed())
+		thread_die_now();
+	signals_deliver(r, -1);
+	st->regs = outer;
+}
+
 SYSCALL(rt_sigreturn)
 {
 	struct cpu_regs *r = cur_regs();

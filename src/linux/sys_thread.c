@@ -126,8 +126,9 @@ SYSCALL(exit_group)
 SYSCALL(exit)
 {
 	uintptr_t ctid = thread_clear_tid();
-	/* Leave the thread table before a joiner can see the tid cleared:
-	 * once pthread_join returns, the thread is gone (tgkill: ESRCH). */
+	/* The thread leaves the process's list before the clear_tid word
+	 * wakes a joiner: once pthread_join returns, tgkill of this tid
+	 * says ESRCH. */
 	int left = thread_exit_current();
 	if (ctid) {
 		uint32_t zero = 0;

@@ -105,13 +105,13 @@ int linux_syscall_fast(struct cpu_regs *r)
 	st->regs = outer;
 	if (thread_is_doomed())
 		thread_die_now();
-	if (restart < 0 && !sig_has_deliverable())
-		return 0;
+	/* The stash is kept even when nothing is to be delivered now: a
+	 * signal noted on the way out sends fast_entry to the deliver trap. */
 	st->stash_result = r->rax;
 	st->stash_rip = r->rip;
 	st->stash_restart = restart;
 	st->stash_valid = 1;
-	return 1;
+	return restart >= 0 || sig_has_deliverable();
 }
 
 int linux_may_rewrite(long nr)

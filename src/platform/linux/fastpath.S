@@ -22,6 +22,7 @@
 	.type fast_entry, @function
 fast_entry:
 	movl $1, %gs:24                /* CPU_IN_BENTO: host signals only note */
+	movl $0, %gs:56                /* CPU_NOTED */
 	pushfq
 	cld
 	mov %rsp, %r11                 /* guest stack: [flags][return into trampoline] */
@@ -69,17 +70,23 @@ fast_entry:
 	mov %rbx, %r11
 	mov 88(%rsp), %rbx
 	mov %r11, %rsp                 /* back on the guest stack */
-	movl $0, %gs:24
 	test %rcx, %rcx
 	jnz 1f
+	movl $0, %gs:24                /* from here on a signal may run a guest handler */
+	cmpl $0, %gs:56                /* one was only noted since the last look: */
+	jne 2f                         /* deliver it now, through the slow path */
 	popfq
 	ret
 1:	cmp $2, %rcx                   /* 2: not a fast-path call; trap at S */
-	jne 2f
+	jne 3f
+	movl $0, %gs:24                /* the trap at S delivers what was noted */
 	addq $13, 8(%rsp)              /* TAIL_SLOW: the trampoline's "jmp S" exit */
 	popfq                          /* (the flags the add changed come back) */
 	ret
-2:	popfq
+2:	movl $1, %gs:24
+	/* in_bento stays set up to the trap: a signal delivered here would
+	 * run a guest handler whose own calls may replace the stash. */
+3:	popfq
 	lea 136(%rsp), %rsp            /* drop the return address and the red-zone step */
 	mov $0x0be70000, %eax          /* LINUX_DELIVER_NR: traps into the slow path */
 	syscall

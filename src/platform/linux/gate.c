@@ -54,8 +54,35 @@ static void on_sigsys(int sig, struct host_siginfo *si, void *ucv)
 	linux_syscall(&r);
 	if (rewrite_enabled)
 		rewrite_site(pc, nr);
-	cpu->in_bento = 0;
+	/* A signal that came after the dispatcher's last look was only
+	 * noted: look again, or it would wait for the next call. Once
+	 * in_bento is clear, bento_window() covers the rest of the way. */
+	for (;;) {
+		while (__atomic_exchange_n(&cpu->noted, 0, __ATOMIC_ACQ_REL))
+			linux_signal_recheck(&r);
+		__atomic_store_n(&cpu->in_bento, 0, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&cpu->noted, __ATOMIC_SEQ_CST))
+			break;
+		__atomic_store_n(&cpu->in_bento, 1, __ATOMIC_SEQ_CST);
+	}
 	regs_to_uc(uc, &r);
+}
+
+/* Is the interrupted code bento's own although in_bento is clear? So it
+ * is in the first and last instructions of bento's signal handlers (until
+ * in_bento is set, after it is cleared) and on the way into guest code:
+ * they run on this thread's bento stacks, or in the hostcall section
+ * (the handlers' restorer, host_enter_frame). The guest never runs
+ * there; treating such a context as the guest's would build a guest
+ * signal frame on bento's stack and run the guest's handler with the
+ * outer handler's host mask — SIGSYS blocked inside on_sigsys, so the
+ * handler's first system call got the process killed by the host. */
+static int bento_window(const struct plat_cpu *cpu, const struct host_ucontext *uc)
+{
+	uintptr_t sp = uc->mc.gregs[15], pc = uc->mc.gregs[16];
+	if (sp - (uintptr_t)cpu->stack_base < cpu->stack_size)
+		return 1;
+	return pc >= (uintptr_t)__start_hostcall_text && pc < (uintptr_t)__stop_hostcall_text;
 }
 
 static _Noreturn void bento_fault(int sig, const struct host_siginfo *si, const struct host_ucontext *uc)
@@ -93,12 +120,13 @@ static void on_signal(int sig, struct host_siginfo *si, void *ucv)
 	struct host_ucontext *uc = ucv;
 	struct plat_cpu *cpu = cpu_current();
 	char *pc = (char *)uc->mc.gregs[16];
+	int window = !cpu->in_bento && bento_window(cpu, uc);
 	if (is_fault_signal(sig) && si->code > 0) {
 		if (pc >= uaccess_begin && pc < uaccess_end) {
 			uc->mc.gregs[16] = (uint64_t)uaccess_fault;
 			return;
 		}
-		if (cpu->in_bento)
+		if (cpu->in_bento || window)
 			bento_fault(sig, si, uc);
 	}
 	/* A child host process ended: bento sends the guest its own SIGCHLD;
@@ -111,13 +139,23 @@ static void on_signal(int sig, struct host_siginfo *si, void *ucv)
 	to_siginfo(&info, sig == KICK_SIGNAL ? 0 : sig, si);
 	struct cpu_regs r;
 	regs_from_uc(&r, uc);
-	int at_guest = !cpu->in_bento;
+	int at_guest = !cpu->in_bento && !window;
 	if (at_guest)
 		cpu->in_bento = 1;
 	linux_signal_arrived(&r, &info, at_guest);
 	if (at_guest) {
 		cpu->in_bento = 0;
 		regs_to_uc(uc, &r);
+		return;
+	}
+	__atomic_store_n(&cpu->noted, 1, __ATOMIC_RELEASE);
+	if (window) {
+		/* The interrupted handler is about to return to the guest (or
+		 * has just left it) without another look: a kick, blocked
+		 * until that handler's own sigreturn restores the guest's
+		 * host mask, brings the signal to the guest there. */
+		uc->sigmask |= 1ULL << (KICK_SIGNAL - 1);
+		plat_thread_kick(cpu->host_tid);
 	}
 }
 

@@ -482,7 +482,9 @@ long plat_process_fork(void)
 {
 	/* No platform lock may be held by a thread the child won't have. */
 	rewrite_fork_lock(1);
+	thread_fork_lock(1);
 	long r = HOST5(__NR_clone, 17 /* SIGCHLD */, 0, 0, 0, 0);
+	thread_fork_lock(0);
 	rewrite_fork_lock(0);
 	if (r == 0)
 		cpu_current()->host_tid = HOST0(__NR_gettid);

@@ -76,11 +76,14 @@ struct plat_cpu {
 	void *stack_base;           /* bento stack + alt stack of this thread */
 	size_t stack_size;
 	uintptr_t alt_top;          /* top of the alternate stack (fast path) */
+	int noted;                  /* a host signal was only noted in bento */
 };
 
 /* fastpath.S reaches these fields through %gs. */
 #define CPU_IN_BENTO 24
 #define CPU_ALT_TOP 48
+#define CPU_NOTED 56
+_Static_assert(__builtin_offsetof(struct plat_cpu, noted) == CPU_NOTED, "noted");
 _Static_assert(__builtin_offsetof(struct plat_cpu, in_bento) == CPU_IN_BENTO, "in_bento");
 _Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt_top");
 
@@ -128,5 +131,6 @@ int gate_thread_init(struct plat_cpu *cpu);
 /* thread.c */
 struct plat_cpu *cpu_create(void *kernel_thread);
 void cpu_activate(struct plat_cpu *cpu);
+void thread_fork_lock(int take);
 extern int plat_log_fd;
 #endif

@@ -34,6 +34,17 @@ static void reap_dead(void)
 	__atomic_store_n(&dead_lock, 0, __ATOMIC_RELEASE);
 }
 
+/* Around a fork: a thread starting or ending in another thread must not
+ * leave dead_lock held in the child, which lacks that thread. */
+void thread_fork_lock(int take)
+{
+	if (take)
+		while (__atomic_exchange_n(&dead_lock, 1, __ATOMIC_ACQUIRE))
+			;
+	else
+		__atomic_store_n(&dead_lock, 0, __ATOMIC_RELEASE);
+}
+
 struct plat_cpu *cpu_create(void *kernel_thread)
 {
 	long base = plat_mem_map(0, THREAD_AREA, 3, PLAT_MAP_PRIVATE | PLAT_MAP_ANONYMOUS, -1, 0);
