@@ -283,6 +283,8 @@ struct thread {
 extern struct process *kproc;   /* the process this host process runs */
 /* The process table in the arena (proc.c). */
 int proctab_init(void);
+/* The pid of an open /proc/<pid> directory (procfs.c), or -EINVAL. */
+int procfs_pid_dir(struct file *f);
 /* The host pid of a live process of the sandbox, or -ESRCH. */
 long proc_host_pid(int pid);
 void timer_fork_child(void);

@@ -50,7 +50,8 @@ int pidfd_pid(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	int pid = f->ops == &pidfd_ops ? pid_of(f) : -EINVAL;
+	/* A /proc/<pid> directory names its process as a pidfd does. */
+	int pid = f->ops == &pidfd_ops ? pid_of(f) : procfs_pid_dir(f);
 	file_put(f);
 	return pid;
 }

@@ -540,6 +540,23 @@ static const struct file_ops proc_file_ops = {
 	.release = pf_release,
 };
 
+int procfs_pid_dir(struct file *f)
+{
+	if (f->ops != &proc_file_ops)
+		return -EINVAL;
+	struct pfile *pf = f->priv;
+	const char *r = pf->rel;
+	int pid = 0;
+	if (!is_dir(&pf->node) || !*r || strlen(r) > 9)
+		return -EINVAL;
+	for (; *r; r++) {
+		if (*r < '0' || *r > '9')
+			return -EINVAL;
+		pid = pid * 10 + (*r - '0');
+	}
+	return pid > 0 ? pid : -EINVAL;
+}
+
 /* Generate the content of a regular file node into b. */
 static void generate(const struct pnode *n, struct pbuf *b)
 {

@@ -171,6 +171,22 @@ int main(void)
 		waitpid((pid_t)c, &st, 0);
 	}
 	say("pidfd_open of a gone pid", syscall(SYS_pidfd_open, c, 0));
+	// A /proc/<pid> directory serves as a pidfd; other files do not.
+	c = fork();
+	if (c == 0) {
+		for (;;)
+			pause();
+	}
+	char dir[32];
+	snprintf(dir, sizeof dir, "/proc/%d", (int)c);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	say("pidfd_send_signal on /proc/<pid>", syscall(SYS_pidfd_send_signal, dfd, SIGTERM, NULL, 0));
+	waitpid((pid_t)c, &st, 0);
+	printf("target of /proc/<pid>: %s\n", wstr(st));
+	close(dfd);
+	dfd = open("/proc/self/status", O_RDONLY);
+	say("pidfd_send_signal on /proc/self/status", syscall(SYS_pidfd_send_signal, dfd, 0, NULL, 0));
+	close(dfd);
 	say("pidfd_open bad flags", syscall(SYS_pidfd_open, getpid(), 12345));
 	return 0;
 }
