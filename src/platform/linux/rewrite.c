@@ -360,6 +360,29 @@ static int patch_site(const struct window *w, uintptr_t t)
 	return patch_bytes((uint8_t *)w->start, jmp, len, w);
 }
 
+/*
+ * A site is rewritten at its REWRITE_AFTER-th trap, not its first: most
+ * sites of a program run once (start-up, exit), and for them a rewrite —
+ * a decode and two host mprotect calls — costs more than the trap it
+ * saves; a short-lived program (an exec'd /bin/true) then traps a few
+ * times and rewrites nothing. Counts are kept per site address in a small
+ * table; a collision only moves a rewrite earlier or later.
+ */
+#define REWRITE_AFTER 4
+#define NTRAPS 512
+static struct { uintptr_t sc; uint32_t count; } traps[NTRAPS];
+
+/* Counts a trap at sc (caller holds rewrite_lock): is it time to rewrite? */
+static int trapped_enough(uintptr_t sc)
+{
+	size_t i = (sc >> 1) % NTRAPS;
+	if (traps[i].sc != sc) {
+		traps[i].sc = sc;
+		traps[i].count = 0;
+	}
+	return ++traps[i].count >= REWRITE_AFTER;
+}
+
 /* Sites seen: rewritten (start = the window) or refused (start = 0, so
  * that a site trapping again is not decoded again). A record holds the
  * 8 code bytes before the site's end, so that one left from a previous
@@ -440,6 +463,10 @@ void rewrite_site(uintptr_t pc, long nr)
 		return;
 	spin_lock(&rewrite_lock);
 	int found = 0;
+	if (!trapped_enough(sc)) {
+		spin_unlock(&rewrite_lock);
+		return;
+	}
 	if (!already_seen(sc)) {
 		found = window_from_unwind(sc, &w) == 0 || window_from_mov(sc, nr, &w) == 0;
 		if (!found)
