@@ -3,8 +3,10 @@
 # regression suite (Debian's libpython3.11-testsuite) run natively and as
 # `BENTO run -- /usr/bin/python3 -m test MODULE`; every test case's outcome
 # (ok, failure, error, skipped) must be the same on both sides, except the
-# differences listed with their reason in tests/pyregr/known.txt.
-# One case per module. Results are kept in build/pyregr/MODULE/.
+# differences listed with their reason in tests/pyregr/known.txt. A module
+# that differs is run once more (timing-dependent tests), and fails only
+# if it differs again. One case per module. Results are kept in
+# build/pyregr/MODULE/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -36,8 +38,9 @@ if [ ! -f /usr/lib/python3.11/test/test_posix.py ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-for m in "${MODULES[@]}"; do
-	d=$root/build/pyregr/$m
+# Runs module $1 on both sides into $2 and compares; 0 when they agree.
+run_module() {
+	local m=$1 d=$2
 	rm -rf "$d"
 	mkdir -p "$d/native-cwd" "$d/out"
 	chmod 777 "$d" "$d/native-cwd" "$d/out"
@@ -47,14 +50,29 @@ for m in "${MODULES[@]}"; do
 	timeout "$TIMEOUT" "${ENV[@]}" "$BENTO" run "${opts[@]}" --mount "$d/out:/out:rw" --cwd /tmp -- \
 		/usr/bin/python3 -m test -v --junit-xml /out/bento.xml "$m" >"$d/bento.log" 2>&1
 	echo $? >"$d/bento.status"
-	if python3 "$here/compare.py" "$d/native.xml" "$d/out/bento.xml" "$here/known.txt" "$m" >"$d/compare.txt"; then
-		echo "PASS pyregr/$m"
-		pass=$((pass + 1))
-	else
-		echo "FAIL pyregr/$m: outcomes differ (status native $(cat "$d/native.status"), bento $(cat "$d/bento.status"))"
-		sed 's/^/    /' "$d/compare.txt"
-		fail=$((fail + 1))
+	python3 "$here/compare.py" "$d/native.xml" "$d/out/bento.xml" "$here/known.txt" "$m" >"$d/compare.txt"
+}
+
+# Some of these tests depend on timing (signals, timers, threads), on
+# either side; a module whose outcomes differ is run once more, and only
+# a difference seen twice fails. The first run's results stay in
+# build/pyregr/MODULE.1/.
+for m in "${MODULES[@]}"; do
+	d=$root/build/pyregr/$m
+	note=""
+	if ! run_module "$m" "$d"; then
+		rm -rf "$d.1"
+		mv "$d" "$d.1"
+		note=" (after a rerun; first run: $(tail -n +2 "$d.1/compare.txt" | head -3 | tr -s ' ' | tr '\n' ';'))"
+		if ! run_module "$m" "$d"; then
+			echo "FAIL pyregr/$m: outcomes differ (status native $(cat "$d/native.status"), bento $(cat "$d/bento.status"))"
+			sed 's/^/    /' "$d/compare.txt"
+			fail=$((fail + 1))
+			continue
+		fi
 	fi
+	echo "PASS pyregr/$m$note"
+	pass=$((pass + 1))
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
