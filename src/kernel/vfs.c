@@ -291,6 +291,29 @@ static int names_fit(const char *p)
 	return 1;
 }
 
+/*
+ * For the one-step (lexical) try: replace the links of bento's in-memory
+ * root (/lib -> usr/lib and the like) that lead into another mount, which
+ * costs no host call, so that "/lib/x86_64-linux-gnu/libc.so.6" becomes a
+ * single host open beneath /usr instead of a walk that stats each prefix
+ * on the host. 0 when done, -EAGAIN to leave it to the full walk.
+ */
+static int splice_memory_links(char *p, size_t n, int flags)
+{
+	for (int i = 0; i < 8; i++) {
+		const char *rel;
+		struct mount *m = mount_find(p, &rel);
+		if (!m || m->ops != &tmpfs_ops)
+			return 0;
+		long l = find_link(p, strlen(p), flags & VFS_FOLLOW);
+		if (l == 0)
+			return 0;
+		if (l < 0 || splice_link(p, n, (size_t)l, 0) < 0 || find_dotdot(p) >= 0)
+			return -EAGAIN;
+	}
+	return -EAGAIN;
+}
+
 int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n)
 {
 	if (!kpath[0])
@@ -314,6 +337,8 @@ int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n)
 	if (flags & VFS_LEXICAL) {
 		if (find_dotdot(out) >= 0 || (pl && kpath[pl - 1] == '/') || scoped)
 			return -EAGAIN;
+		if ((r = splice_memory_links(out, n, flags)) < 0)
+			return r;
 	} else if ((r = resolve_abs(out, n, flags, root_len)) < 0) {
 		return r;
 	}

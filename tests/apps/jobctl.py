@@ -17,15 +17,31 @@ def run(cmd):
             if r:
                 try: out += os.read(fd, 4096)
                 except OSError: return
-    def send(s, wait=0.8):
-        os.write(fd, s); rd(wait)
-    rd(1.5)
+    def prompts():
+        return out.count(b"PROMPT$ ")
+    def until_prompt(seen, limit=10.0):
+        # Waits for a prompt after the `seen` ones (the shell is done
+        # with the line), then a little for output that trails it.
+        end = time.time() + limit
+        while prompts() <= seen and time.time() < end:
+            rd(0.05)
+        rd(0.2)
+    def send(s, wait=None):
+        # wait=None: the line ends in a new prompt; a number: the shell
+        # keeps running a foreground job, so just give it that long.
+        seen = prompts()
+        os.write(fd, s)
+        if wait is None:
+            until_prompt(seen)
+        else:
+            rd(wait)
+    until_prompt(0)
     send(b"sleep 30 &\n"); send(b"jobs\n")
-    send(b"sleep 20\n", 0.5); send(b"\x03", 1.0)
+    send(b"sleep 20\n", 1.0); send(b"\x03")
     send(b"echo after-ctrl-c $?\n")
-    send(b"cat\n", 0.5); send(b"\x1a", 1.0)
-    send(b"jobs\n"); send(b"fg %2\n", 0.6); send(b"\x03", 1.0)
-    send(b"kill %1; wait; echo done\n", 1.5)
+    send(b"cat\n", 1.0); send(b"\x1a")
+    send(b"jobs\n"); send(b"fg %2\n", 1.0); send(b"\x03")
+    send(b"kill %1; wait; echo done\n")
     send(b"exit\n", 1.0)
     try: os.waitpid(pid, 0)
     except: pass
