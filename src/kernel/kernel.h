@@ -212,6 +212,10 @@ void *shm_pages(size_t len);
 void shm_pages_free(void *p, size_t len);
 void *shm_zalloc(size_t n);
 void shm_free(void *p);
+/* vfork: the parent's stack as the child found and left it (vfork.c). */
+void *vfork_copy_take(uintptr_t parent_sp);
+void vfork_copy_keep(void *copy);
+void vfork_copy_apply(void *copy);
 /* Wait on a word in shared memory while it equals val, for at most a
  * short slice, or until a signal is deliverable: returns -EINTR then,
  * else 0 (the caller re-checks its condition). */

@@ -32,7 +32,6 @@ struct proc_entry {
 	uint32_t cont_word;          /* futex word a stopped process waits on */
 	uintptr_t vfork_sp;          /* vfork: the parent's stack pointer */
 	void *vfork_copy;            /* vfork: that stack at the fork, then at exit */
-	int vfork_changed;           /* the second half of vfork_copy is set */
 	int exit_signal;             /* sent to the parent at exit (clone) */
 	char exe[256];               /* published at exec for /proc/<pid> */
 	char cmdline[PROC_CMDLINE_MAX];
@@ -725,49 +724,27 @@ void proc_note_exec(void)
 		self->did_exec = 1;
 }
 
-/* vfork: the child's writes to the parent's stack are seen by the parent,
- * as with a real shared-memory vfork (posix_spawn reports exec errors
- * this way). The child records the area as it was at the fork and as it
- * is when it leaves without exec; the parent applies only the bytes the
- * child changed, so nothing the parent's other threads did meanwhile is
- * undone. */
-#define VFORK_SPAN 16384
-static void snapshot(char *dst, uintptr_t from)
-{
-	for (size_t off = 0; off < VFORK_SPAN; off += 4096)
-		if (copy_in(dst + off, (const void *)(from + off), 4096) < 0)
-			memset(dst + off, 0, 4096);
-}
-
+/* vfork: the child's writes to the parent's stack reach the parent
+ * (vfork.c). */
 void proc_vfork_snapshot(void)
 {
-	if (!self || !self->vfork_sp)
-		return;
-	char *copy = shm_alloc(2 * VFORK_SPAN);
-	if (copy)
-		snapshot(copy, self->vfork_sp);
-	self->vfork_copy = copy;
+	if (self && self->vfork_sp)
+		self->vfork_copy = vfork_copy_take(self->vfork_sp);
 }
 
 void proc_vfork_keep_stack(void)
 {
 	if (!self || !self->vfork_copy || __atomic_load_n(&self->vfork_done, __ATOMIC_ACQUIRE))
 		return;
-	snapshot((char *)self->vfork_copy + VFORK_SPAN, self->vfork_sp);
-	self->vfork_changed = 1;
+	vfork_copy_keep(self->vfork_copy);
 }
 
 static void vfork_restore(struct proc_entry *e)
 {
-	char *copy = e->vfork_copy;
-	if (!copy)
+	if (!e->vfork_copy)
 		return;
-	const char *before = copy, *after = copy + VFORK_SPAN;
-	for (size_t i = 0; e->vfork_changed && i < VFORK_SPAN; i++)
-		if (before[i] != after[i])
-			copy_out((void *)(e->vfork_sp + i), &after[i], 1);
+	vfork_copy_apply(e->vfork_copy);
 	e->vfork_copy = NULL;
-	shm_free(copy);
 }
 
 void proc_publish_exec(const char *exe, const char *argv_block, size_t len)
