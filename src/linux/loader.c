@@ -3,28 +3,7 @@
  * address space, and building the initial register state. */
 #include "linux/shim.h"
 
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PT_PHDR 6
-#define ET_EXEC 2
-#define ET_DYN 3
-
-struct ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct phdr) == 56, "Elf64_Phdr");
+#include "lib/elf.h"
 
 #define PAGE 4096UL
 #define DOWN(x) ((x) & ~(PAGE - 1))
@@ -36,8 +15,8 @@ _Static_assert(sizeof(struct phdr) == 56, "Elf64_Phdr");
 struct elf_file {
 	struct file *file;
 	int fd;                 /* while it is being read or mapped */
-	struct ehdr eh;
-	struct phdr ph[64];
+	struct elf_hdr eh;
+	struct elf_phdr ph[64];
 	char interp[256];       /* PT_INTERP, "" for none */
 };
 
@@ -77,14 +56,14 @@ static int read_headers(struct elf_file *ef, const char *head, size_t got)
 	int r = read_at(ef->fd, head, got, &ef->eh, sizeof(ef->eh), 0);
 	if (r < 0)
 		return r;
-	struct ehdr *e = &ef->eh;
+	struct elf_hdr *e = &ef->eh;
 	if (memcmp(e->ident, "\177ELF", 4) || e->ident[4] != 2 /* 64-bit */ || e->ident[5] != 1)
 		return -ENOEXEC;
 	if (e->machine != 62 /* x86-64 */ || (e->type != ET_EXEC && e->type != ET_DYN))
 		return -ENOEXEC;
-	if (e->phentsize != sizeof(struct phdr) || e->phnum == 0 || e->phnum > 64)
+	if (e->phentsize != sizeof(struct elf_phdr) || e->phnum == 0 || e->phnum > 64)
 		return -ENOEXEC;
-	return read_at(ef->fd, head, got, ef->ph, sizeof(struct phdr) * e->phnum, e->phoff);
+	return read_at(ef->fd, head, got, ef->ph, sizeof(struct elf_phdr) * e->phnum, e->phoff);
 }
 
 static int prot_of(uint32_t pflags)
@@ -104,7 +83,7 @@ static uintptr_t random_base(void)
 
 /* Zero the end of the last file-backed page and map anonymous memory for
  * the rest of the segment (.bss). */
-static int map_bss(const struct phdr *p, uintptr_t base)
+static int map_bss(const struct elf_phdr *p, uintptr_t base)
 {
 	uintptr_t file_end = base + p->vaddr + p->filesz;
 	uintptr_t mem_end = base + p->vaddr + p->memsz;
@@ -130,7 +109,7 @@ static int map_segments(struct elf_file *ef, int is_main, uintptr_t *base_out, u
 {
 	uintptr_t lo = ~0UL, hi = 0;
 	for (int i = 0; i < ef->eh.phnum; i++) {
-		struct phdr *p = &ef->ph[i];
+		struct elf_phdr *p = &ef->ph[i];
 		if (p->type != PT_LOAD)
 			continue;
 		if (p->filesz > p->memsz || (p->offset & (PAGE - 1)) != (p->vaddr & (PAGE - 1)))
@@ -152,7 +131,7 @@ static int map_segments(struct elf_file *ef, int is_main, uintptr_t *base_out, u
 		base = (uintptr_t)r - lo;
 	}
 	for (int i = 0; i < ef->eh.phnum; i++) {
-		struct phdr *p = &ef->ph[i];
+		struct elf_phdr *p = &ef->ph[i];
 		if (p->type != PT_LOAD)
 			continue;
 		uintptr_t start = DOWN(base + p->vaddr);
@@ -181,7 +160,7 @@ static uintptr_t phdr_addr(struct elf_file *ef, uintptr_t base)
 		if (ef->ph[i].type == PT_PHDR)
 			return base + ef->ph[i].vaddr;
 	for (int i = 0; i < ef->eh.phnum; i++) {
-		struct phdr *p = &ef->ph[i];
+		struct elf_phdr *p = &ef->ph[i];
 		if (p->type == PT_LOAD && p->offset <= ef->eh.phoff &&
 		    ef->eh.phoff < p->offset + p->filesz)
 			return base + p->vaddr + (ef->eh.phoff - p->offset);
@@ -193,7 +172,7 @@ static int find_interp(struct elf_file *ef, const char *head, size_t got)
 {
 	ef->interp[0] = 0;
 	for (int i = 0; i < ef->eh.phnum; i++) {
-		struct phdr *p = &ef->ph[i];
+		struct elf_phdr *p = &ef->ph[i];
 		if (p->type != PT_INTERP)
 			continue;
 		if (p->filesz == 0 || p->filesz >= sizeof(ef->interp))

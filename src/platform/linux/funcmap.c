@@ -15,29 +15,11 @@
 #include "platform/linux/host.h"
 #include <bento/north.h>
 #include "lib/string.h"
+#include "lib/elf.h"
 
 #define PAGE 4096UL
 #define MAX_BACK 8192 /* pages walked back to an ELF header: 32 MiB of code */
 
-struct elf_hdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct elf_hdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct elf_phdr) == 56, "Elf64_Phdr");
-
-#define PT_LOAD 1
-#define PT_GNU_EH_FRAME 0x6474e550
 #define PF_X 1
 
 /* Address of .eh_frame_hdr of the object whose ELF header is at hdr, if
