@@ -25,10 +25,21 @@ ENV=(env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 TZ=UTC)
 # As root, both sides run as uid 65534: some tests do root-only things to
 # the host when they can (test_time sets the system clock back an hour and
 # restores it), and an ordinary user is how bento is meant to be run.
+# The tree may sit where that uid cannot go (a CI checkout under /root):
+# then bento and the work directories move to a fresh directory in /tmp,
+# and the results are copied back to build/pyregr/ after each module.
+WORK=$root/build/pyregr
+mkdir -p "$WORK"
 if [ "$(id -u)" = 0 ]; then
 	ENV=(setpriv --reuid=65534 --regid=65534 --clear-groups "${ENV[@]}")
-	mkdir -p "$root/build/pyregr"
-	chmod 777 "$root/build/pyregr"
+	chmod 777 "$WORK"
+	if ! "${ENV[@]}" test -x "$BENTO" -a -w "$WORK"; then
+		WORK=$(mktemp -d /tmp/bento-pyregr-XXXXXX)
+		chmod 755 "$WORK"
+		cp "$BENTO" "$(dirname "$BENTO")/bento-sandbox" "$WORK/"
+		BENTO=$WORK/bento
+		trap 'rm -rf "$WORK"' EXIT
+	fi
 fi
 
 pass=0
@@ -58,7 +69,7 @@ run_module() {
 # a difference seen twice fails. The first run's results stay in
 # build/pyregr/MODULE.1/.
 for m in "${MODULES[@]}"; do
-	d=$root/build/pyregr/$m
+	d=$WORK/$m
 	note=""
 	if ! run_module "$m" "$d"; then
 		rm -rf "$d.1"
@@ -74,5 +85,11 @@ for m in "${MODULES[@]}"; do
 	echo "PASS pyregr/$m$note"
 	pass=$((pass + 1))
 done
+if [ "$WORK" != "$root/build/pyregr" ]; then
+	for m in "${MODULES[@]}"; do
+		rm -rf "$root/build/pyregr/$m" "$root/build/pyregr/$m.1"
+		cp -r "$WORK/$m" "$WORK/$m.1" "$root/build/pyregr/" 2>/dev/null
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
