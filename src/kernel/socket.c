@@ -225,17 +225,38 @@ static void name_free(uint64_t id)
 	}
 }
 
+/* A control message carrying one descriptor (SCM_RIGHTS), as bento's own
+ * channels pass them: 16 bytes of header, then the int. */
+union fd_cmsg {
+	char b[24];
+	uint64_t align;
+};
+
+static void fd_cmsg_put(union fd_cmsg *ctl, int fd)
+{
+	uint64_t clen = 16 + sizeof(int);
+	int32_t level = SOL_SOCKET_K, type = SCM_RIGHTS_K;
+	memset(ctl, 0, sizeof(*ctl));
+	memcpy(ctl->b, &clen, 8);
+	memcpy(ctl->b + 8, &level, 4);
+	memcpy(ctl->b + 12, &type, 4);
+	memcpy(ctl->b + 16, &fd, 4);
+}
+
+/* The descriptor a receive (result r, message m) brought in ctl, or -1. */
+static int fd_cmsg_get(const union fd_cmsg *ctl, const struct plat_msghdr *m, long r)
+{
+	int fd = -1;
+	if (r >= 0 && m->controllen >= 20)
+		memcpy(&fd, ctl->b + 16, 4);
+	return fd;
+}
+
 /* One item of the courier: a name's id and its channel. */
 static long po_send(uint64_t id, int fd)
 {
-	union { char b[24]; uint64_t align; } ctl;
-	uint64_t clen = 16 + sizeof(int);
-	int32_t level = SOL_SOCKET_K, type = SCM_RIGHTS_K;
-	memset(&ctl, 0, sizeof(ctl));
-	memcpy(ctl.b, &clen, 8);
-	memcpy(ctl.b + 8, &level, 4);
-	memcpy(ctl.b + 12, &type, 4);
-	memcpy(ctl.b + 16, &fd, 4);
+	union fd_cmsg ctl;
+	fd_cmsg_put(&ctl, fd);
 	struct plat_iovec iov = { &id, sizeof(id) };
 	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
 	return plat_sock_msg(PLAT_SOCK_SEND, po[0], &m, MSG_DONTWAIT_K);
@@ -243,16 +264,14 @@ static long po_send(uint64_t id, int fd)
 
 static long po_recv(uint64_t *id, int *fd)
 {
-	union { char b[24]; uint64_t align; } ctl;
-	*fd = -1;
+	union fd_cmsg ctl;
 	memset(&ctl, 0, sizeof(ctl));
 	struct plat_iovec iov = { id, sizeof(*id) };
 	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
 	long r = plat_sock_msg(PLAT_SOCK_RECV, po[1], &m, MSG_DONTWAIT_K);
+	*fd = fd_cmsg_get(&ctl, &m, r);
 	if (r < 0)
 		return r;
-	if (m.controllen >= 20)
-		memcpy(fd, ctl.b + 16, 4);
 	return (r == sizeof(*id) && *fd >= 0) ? 0 : -EIO;
 }
 
@@ -1197,14 +1216,8 @@ static int unix_connect(struct file *f, struct sock *s, const char *a, uint32_t 
 	hdr.magic = HDR_MAGIC;
 	hdr.len = s->self.len;
 	memcpy(hdr.sa, s->self.sa, s->self.len);
-	union { char b[24]; uint64_t align; } ctl;
-	uint64_t clen = 16 + sizeof(int);
-	int32_t level = SOL_SOCKET_K, type = SCM_RIGHTS_K;
-	memset(&ctl, 0, sizeof(ctl));
-	memcpy(ctl.b, &clen, 8);
-	memcpy(ctl.b + 8, &level, 4);
-	memcpy(ctl.b + 12, &type, 4);
-	memcpy(ctl.b + 16, &pr[1], 4);
+	union fd_cmsg ctl;
+	fd_cmsg_put(&ctl, pr[1]);
 	struct plat_iovec iov = { &hdr, sizeof(hdr) };
 	struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
 	struct target t = { -1, e.id, 0 };
@@ -1246,13 +1259,12 @@ static int unix_accept(struct file *f, struct sock *s, void *uaddr, uint32_t *ul
 	int64_t deadline = deadline_after(s->rcvtimeo);
 	struct uhdr hdr;
 	for (;;) {
-		union { char b[24]; uint64_t align; } ctl;
+		union fd_cmsg ctl;
 		memset(&ctl, 0, sizeof(ctl));
 		struct plat_iovec iov = { &hdr, sizeof(hdr) };
 		struct plat_msghdr m = { .iov = &iov, .iovlen = 1, .control = ctl.b, .controllen = sizeof(ctl.b) };
 		long n = plat_sock_msg(PLAT_SOCK_RECV, f->host_fd, &m, MSG_DONTWAIT_K);
-		if (n >= 0 && m.controllen >= 20)
-			memcpy(&h, ctl.b + 16, 4);
+		h = fd_cmsg_get(&ctl, &m, n);
 		if (n == (long)sizeof(hdr) && hdr.magic == HDR_MAGIC && h >= 0)
 			break;
 		if (h >= 0) /* not ours: drop it */

@@ -263,6 +263,17 @@ static void checked_call(struct filter *f, int nr, int check_len)
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, (uint8_t)check_len);
 }
 
+/* The type argument (1) of socket/socketpair: SOCK_STREAM or `other`,
+ * with no flags but SOCK_NONBLOCK and SOCK_CLOEXEC; else kill. */
+static void emit_sock_type(struct filter *f, uint32_t other)
+{
+	LD(ARG_LO(1));
+	emit(f, BPF_JMP | BPF_JSET | BPF_K, ~(0xfU | 04000U | 02000000U), TO_KILL, 0);
+	emit(f, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 1, 0);
+	emit(f, BPF_JMP | BPF_JEQ | BPF_K, other, 0, TO_KILL);
+}
+
 /* socket, socketpair, setsockopt, mknodat: what plat_socket,
  * plat_socketpair, plat_sock_ctl and plat_file_change allow (net.c,
  * host.c). Each block ends in ALLOW or KILL, so the number test skips
@@ -279,11 +290,7 @@ static void emit_socket_checks(struct filter *f)
 		LD(ARG_LO(0));
 		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0);
 		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 10, 0, TO_KILL);
-		LD(ARG_LO(1));
-		emit(f, BPF_JMP | BPF_JSET | BPF_K, ~(0xfU | 04000U | 02000000U), TO_KILL, 0);
-		emit(f, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0);
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 1, 0);
-		emit(f, BPF_JMP | BPF_JEQ | BPF_K, 2 /* DGRAM */, 0, TO_KILL);
+		emit_sock_type(f, 2 /* DGRAM */);
 		LD(ARG_LO(2));
 		int np = (int)(sizeof(protocols) / sizeof(protocols[0]));
 		for (int i = 0; i < np; i++)
@@ -298,11 +305,7 @@ static void emit_socket_checks(struct filter *f)
 	checked_call(f, __NR_socketpair, 0);
 	LD(ARG_LO(0));
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, TO_KILL);
-	LD(ARG_LO(1));
-	emit(f, BPF_JMP | BPF_JSET | BPF_K, ~(0xfU | 04000U | 02000000U), TO_KILL, 0);
-	emit(f, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0);
-	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 1 /* STREAM */, 1, 0);
-	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 5 /* SEQPACKET */, 0, TO_KILL);
+	emit_sock_type(f, 5 /* SEQPACKET */);
 	LD(ARG_LO(2));
 	emit(f, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_KILL);
 	f->insn[at].jf = (uint8_t)(f->n - at - 1);
