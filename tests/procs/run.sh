@@ -104,47 +104,34 @@ wait_run() {
 	fi
 }
 
+# exit_case NAME WANT ARGS...: runs `bento run ARGS... MARKER`, expects the
+# front end to exit with status WANT within 20 s, and nothing left.
+exit_case() {
+	local want=$2 r=
+	new_case "$1"
+	shift 2
+	start "$@" "$MARK"
+	wait_run 20
+	[ "$STATUS" = "$want" ] || r="bento run: status $(t_status_text "$STATUS"), want $want"
+	finish "$CASE" "$MARK" "$D" "$r"
+}
+
 # 50 background sleepers; the shell (pid 1) exits at once.
-new_case sleepers_50
-start -- $BB sh -c 'for i in $(seq 50); do sleep 100 & done; exit 0' "$MARK"
-wait_run 20
-r=
-[ "$STATUS" = 0 ] || r="bento run: status $(t_status_text "$STATUS"), want 0 at once"
-finish "$CASE" "$MARK" "$D" "$r"
+exit_case sleepers_50 0 -- $BB sh -c 'for i in $(seq 50); do sleep 100 & done; exit 0'
 
 # The same with /usr/bin/sleep (exec'd programs) in their own sessions and
 # process groups, ignoring SIGHUP and SIGTERM.
-new_case sleepers_setsid
-start -- /bin/sh -c 'trap "" HUP TERM; for i in 1 2 3 4 5 6 7 8 9 10; do setsid /usr/bin/sleep 100 & done; sleep 0.5; exit 3' "$MARK"
-wait_run 20
-r=
-[ "$STATUS" = 3 ] || r="bento run: status $(t_status_text "$STATUS"), want 3"
-finish "$CASE" "$MARK" "$D" "$r"
+exit_case sleepers_setsid 3 -- /bin/sh -c 'trap "" HUP TERM; for i in 1 2 3 4 5 6 7 8 9 10; do setsid /usr/bin/sleep 100 & done; sleep 0.5; exit 3'
 
 # Grandchildren whose parents exited (orphans reparented to pid 1), then
 # pid 1 exits.
-new_case orphans
-start -- $BB sh -c 'for i in 1 2 3 4 5; do (sleep 100 & sleep 100 & exit 0) ; done; sleep 0.3; exit 0' "$MARK"
-wait_run 20
-r=
-[ "$STATUS" = 0 ] || r="bento run: status $(t_status_text "$STATUS"), want 0"
-finish "$CASE" "$MARK" "$D" "$r"
+exit_case orphans 0 -- $BB sh -c 'for i in 1 2 3 4 5; do (sleep 100 & sleep 100 & exit 0) ; done; sleep 0.3; exit 0'
 
 # pid 1 killed by a signal while children run.
-new_case pid1_killed
-start -- $BB sh -c 'for i in $(seq 10); do sleep 100 & done; kill -9 $$' "$MARK"
-wait_run 20
-r=
-[ "$STATUS" = 137 ] || r="bento run: status $(t_status_text "$STATUS"), want 137"
-finish "$CASE" "$MARK" "$D" "$r"
+exit_case pid1_killed 137 -- $BB sh -c 'for i in $(seq 10); do sleep 100 & done; kill -9 $$'
 
 # --timeout ends a sandbox whose pid 1 waits for its children.
-new_case timeout
-start --timeout 1 -- $BB sh -c 'for i in $(seq 10); do sleep 100 & done; wait' "$MARK"
-wait_run 20
-r=
-[ "$STATUS" = 124 ] || r="bento run: status $(t_status_text "$STATUS"), want 124"
-finish "$CASE" "$MARK" "$D" "$r"
+exit_case timeout 124 --timeout 1 -- $BB sh -c 'for i in $(seq 10); do sleep 100 & done; wait'
 
 # The front end killed with SIGKILL (it cannot clean up itself).
 new_case frontend_sigkill
