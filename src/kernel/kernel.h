@@ -14,6 +14,7 @@
 #define PAGE_SIZE 4096UL
 #define PATH_MAX_K 4096
 #define FD_MAX 4096
+#define PROC_MAX 1024          /* processes of one sandbox at a time */
 
 /* ---- files ------------------------------------------------------------ */
 

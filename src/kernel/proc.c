@@ -5,7 +5,6 @@
  * under the table's lock and wakes waiters through futex words in it. */
 #include "kernel/kernel.h"
 
-#define MAX_PROCS 1024
 #define PID_MAX 4194304
 
 enum { P_FREE, P_ALIVE, P_ZOMBIE };
@@ -49,7 +48,7 @@ struct proctab {
 	 * of fresh shared memory, and reading a field of every entry would
 	 * fault in every page of it (~2 ms at each start-up). */
 	int used;
-	struct proc_entry e[MAX_PROCS];
+	struct proc_entry e[PROC_MAX];
 };
 
 static struct proctab *ptab;
@@ -116,7 +115,7 @@ static struct proc_entry *free_slot(void)
 	for (int i = 0; i < ptab->used; i++)
 		if (ptab->e[i].state == P_FREE)
 			return &ptab->e[i];
-	if (ptab->used < MAX_PROCS)
+	if (ptab->used < PROC_MAX)
 		return &ptab->e[ptab->used++];
 	return NULL;
 }
@@ -669,19 +668,47 @@ void proc_set_comm(const char *name)
 }
 
 /* For /proc and ps: calls fn for every live process. */
+/* What proc_each reports of a process: a few ids and the name, not the
+ * whole entry (kilobytes with its command line). */
+struct proc_summary {
+	int pid, ppid, pgid, sid, zombie;
+	char comm[16];
+};
+
+/* Copies up to n live entries from e[*next..used) into out; *next moves
+ * past them. Caller holds the table lock. */
+static int summarize_locked(struct proc_summary *out, int n, int *next)
+{
+	int got = 0;
+	for (; *next < ptab->used && got < n; (*next)++) {
+		const struct proc_entry *e = &ptab->e[*next];
+		if (e->state == P_FREE)
+			continue;
+		out[got] = (struct proc_summary){ e->pid, e->ppid, e->pgid, e->sid,
+						  e->state == P_ZOMBIE, { 0 } };
+		memcpy(out[got].comm, e->comm, sizeof(out[got].comm));
+		got++;
+	}
+	return got;
+}
+
+/* Calls fn for every process, in batches: fn may take locks and ask other
+ * processes, so it never runs under the table lock; each batch is a
+ * snapshot, as a Linux /proc listing is read a part at a time. */
 void proc_each(void (*fn)(int pid, int ppid, int pgid, int sid, int zombie, const char *comm, void *ctx),
 	       void *ctx)
 {
-	struct proc_entry copy[64];
-	int n = 0;
-	spin_lock(&ptab->lock);
-	for (int i = 0; i < ptab->used && n < 64; i++)
-		if (ptab->e[i].state != P_FREE)
-			copy[n++] = ptab->e[i];
-	spin_unlock(&ptab->lock);
-	for (int i = 0; i < n; i++)
-		fn(copy[i].pid, copy[i].ppid, copy[i].pgid, copy[i].sid, copy[i].state == P_ZOMBIE,
-		   copy[i].comm, ctx);
+	struct proc_summary batch[64];
+	int next = 0, more;
+	do {
+		spin_lock(&ptab->lock);
+		int n = summarize_locked(batch, 64, &next);
+		more = next < ptab->used;
+		spin_unlock(&ptab->lock);
+		for (int i = 0; i < n; i++)
+			fn(batch[i].pid, batch[i].ppid, batch[i].pgid, batch[i].sid, batch[i].zombie,
+			   batch[i].comm, ctx);
+	} while (more);
 }
 
 /* Stop this process (SIGSTOP and friends, default action) until SIGCONT

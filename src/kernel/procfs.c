@@ -412,8 +412,8 @@ static void list_tasks(struct dlist *l)
 /* Every process of the sandbox (at least this one). */
 static void list_pids(struct dlist *l)
 {
-	int pids[256];
-	int n = proc_pids(pids, 256), self = 0;
+	int pids[PROC_MAX];
+	int n = proc_pids(pids, PROC_MAX), self = 0;
 	for (int i = 0; i < n; i++) {
 		self |= pids[i] == kproc->pid;
 		dl_add_num(l, pids[i], DT_DIR);
