@@ -63,6 +63,9 @@ void file_put(struct file *f);
 
 /* ---- Descriptor table of the calling process -------------------------- */
 
+/* Descriptors a process can hold: 0 .. K_FD_MAX - 1. */
+#define K_FD_MAX 4096
+
 int fd_install(struct file *f, int cloexec);       /* lowest free fd */
 struct file *fd_get(int fd);                       /* +1 ref, NULL if bad */
 int fd_close(int fd);

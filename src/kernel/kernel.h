@@ -13,7 +13,7 @@
 
 #define PAGE_SIZE 4096UL
 #define PATH_MAX_K 4096
-#define FD_MAX 4096
+#define FD_MAX K_FD_MAX
 #define PROC_MAX 1024          /* processes of one sandbox at a time */
 
 /* ---- files ------------------------------------------------------------ */

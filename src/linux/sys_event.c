@@ -2,7 +2,9 @@
  * structures in and out of the kernel's event files. */
 #include "linux/shim.h"
 
-#define EP_BATCH 256 /* events returned per epoll_wait at most */
+/* Events returned per epoll_wait at most: every item of a set can be
+ * ready at once, and a set holds at most one item per descriptor. */
+#define EP_BATCH K_FD_MAX
 
 SYSCALL(eventfd2)
 {

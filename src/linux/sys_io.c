@@ -237,16 +237,26 @@ SYSCALL(pipe)
 	return sys_pipe2(a0, 0, 0, 0, 0, 0);
 }
 
+/* Up to this many descriptors are polled from the stack; more (to the
+ * RLIMIT_NOFILE bound Linux sets) from the heap. */
+#define POLL_ON_STACK 64
+
 static long poll_common(long ufds, long n, const struct b_timespec *timeout)
 {
-	struct b_pollfd kfds[256];
-	if (n < 0 || n > 256)
+	struct b_pollfd small[POLL_ON_STACK], *kfds = small;
+	uint64_t nofile[2];
+	if (n < 0 || (proc_prlimit(7 /* RLIMIT_NOFILE */, NULL, nofile) == 0 && (uint64_t)n > nofile[0]))
 		return -EINVAL;
-	if (n && copy_in(kfds, (void *)ufds, sizeof(kfds[0]) * (size_t)n) < 0)
-		return -EFAULT;
-	int r = file_poll(kfds, (int)n, timeout);
-	if (r >= 0 && n && copy_out((void *)ufds, kfds, sizeof(kfds[0]) * (size_t)n) < 0)
-		return -EFAULT;
+	if (n > POLL_ON_STACK && !(kfds = kmalloc(sizeof(*kfds) * (size_t)n)))
+		return -ENOMEM;
+	long r = -EFAULT;
+	if (!n || copy_in(kfds, (void *)ufds, sizeof(kfds[0]) * (size_t)n) == 0) {
+		r = file_poll(kfds, (int)n, timeout);
+		if (r >= 0 && n && copy_out((void *)ufds, kfds, sizeof(kfds[0]) * (size_t)n) < 0)
+			r = -EFAULT;
+	}
+	if (kfds != small)
+		kfree(kfds);
 	return r;
 }
 
@@ -301,18 +311,13 @@ SYSCALL(ppoll)
 	return r;
 }
 
-/* select via poll: fd_set bitmaps in, bitmaps out. */
-static long select_common(long n, long ur, long uw, long ue, const struct b_timespec *timeout)
+/* select via poll: fd_set bitmaps in, bitmaps out. As on Linux, n
+ * beyond the descriptor table is cut to the table's size. */
+#define SET_WORDS (K_FD_MAX / 64)
+
+/* The descriptors named in the three sets, as poll entries; their count. */
+static int sets_to_pollfds(uint64_t sets[3][SET_WORDS], int n, struct b_pollfd *pfd)
 {
-	uint64_t sets[3][16] = { { 0 } }, out[3][16] = { { 0 } };
-	long uptr[3] = { ur, uw, ue };
-	if (n < 0 || n > 1024)
-		return -EINVAL;
-	size_t bytes = (size_t)((n + 63) / 64) * 8;
-	for (int k = 0; k < 3; k++)
-		if (uptr[k] && copy_in(sets[k], (void *)uptr[k], bytes) < 0)
-			return -EFAULT;
-	struct b_pollfd pfd[256];
 	int np = 0;
 	for (int fd = 0; fd < n; fd++) {
 		short ev = 0;
@@ -322,15 +327,15 @@ static long select_common(long n, long ur, long uw, long ue, const struct b_time
 			ev |= 4;
 		if (sets[2][fd / 64] >> (fd % 64) & 1)
 			ev |= 2;
-		if (!ev)
-			continue;
-		if (np == 256)
-			return -EINVAL;
-		pfd[np++] = (struct b_pollfd){ fd, ev, 0 };
+		if (ev)
+			pfd[np++] = (struct b_pollfd){ fd, ev, 0 };
 	}
-	int r = file_poll(pfd, np, timeout);
-	if (r < 0)
-		return r;
+	return np;
+}
+
+/* The poll results as the three result sets; their count, or -EBADF. */
+static int pollfds_to_sets(const struct b_pollfd *pfd, int np, uint64_t out[3][SET_WORDS])
+{
 	int count = 0;
 	for (int i = 0; i < np; i++) {
 		int fd = pfd[i].fd;
@@ -345,10 +350,34 @@ static long select_common(long n, long ur, long uw, long ue, const struct b_time
 		if ((pfd[i].events & 2) && (re & 2))
 			out[2][fd / 64] |= 1ULL << (fd % 64), count++;
 	}
-	for (int k = 0; k < 3; k++)
-		if (uptr[k] && copy_out((void *)uptr[k], out[k], bytes) < 0)
-			return -EFAULT;
 	return count;
+}
+
+static long select_common(long n, long ur, long uw, long ue, const struct b_timespec *timeout)
+{
+	uint64_t sets[3][SET_WORDS] = { { 0 } }, out[3][SET_WORDS] = { { 0 } };
+	long uptr[3] = { ur, uw, ue };
+	if (n < 0)
+		return -EINVAL;
+	if (n > K_FD_MAX)
+		n = K_FD_MAX;
+	size_t bytes = (size_t)((n + 63) / 64) * 8;
+	for (int k = 0; k < 3; k++)
+		if (uptr[k] && copy_in(sets[k], (void *)uptr[k], bytes) < 0)
+			return -EFAULT;
+	struct b_pollfd small[POLL_ON_STACK], *pfd = small;
+	if (n > POLL_ON_STACK && !(pfd = kmalloc(sizeof(*pfd) * (size_t)n)))
+		return -ENOMEM;
+	int np = sets_to_pollfds(sets, (int)n, pfd);
+	int r = file_poll(pfd, np, timeout);
+	if (r >= 0)
+		r = pollfds_to_sets(pfd, np, out);
+	if (pfd != small)
+		kfree(pfd);
+	for (int k = 0; r >= 0 && k < 3; k++)
+		if (uptr[k] && copy_out((void *)uptr[k], out[k], bytes) < 0)
+			r = -EFAULT;
+	return r;
 }
 
 /* Like Linux, select and pselect6 write the time left back into a
