@@ -403,10 +403,22 @@ static int thread_ids(int *ids, int n)
 
 static void list_tasks(struct dlist *l)
 {
-	int ids[256];
-	int n = thread_ids(ids, 256);
+	int small[256], *ids = small, cap = 256, n;
+	/* A process may have any number of threads: retry with room for
+	 * twice as many while the array came back full. */
+	while ((n = thread_ids(ids, cap)) == cap) {
+		if (ids != small)
+			kfree(ids);
+		cap *= 2;
+		if (!(ids = kmalloc(sizeof(*ids) * (size_t)cap))) {
+			l->err = -ENOMEM;
+			return;
+		}
+	}
 	for (int i = 0; i < n; i++)
 		dl_add_num(l, ids[i], DT_DIR);
+	if (ids != small)
+		kfree(ids);
 }
 
 /* Every process of the sandbox (at least this one). */
