@@ -59,6 +59,12 @@ static void op_getpid(long i)
 	sink = getpid();
 }
 
+static void op_gettid(long i)
+{
+	(void)i;
+	sink = gettid();
+}
+
 static void op_clock(long i)
 {
 	(void)i;
@@ -225,6 +231,7 @@ static const struct {
 	int warmup;
 } cases[] = {
 	{ "getpid", op_getpid, 0, WARMUP },
+	{ "gettid", op_gettid, 0, WARMUP },
 	{ "clock_gettime", op_clock, 0, WARMUP },
 	{ "sigprocmask", op_sigprocmask, 4, WARMUP },
 	{ "futex_wake", op_futex_wake, 0, WARMUP },

@@ -127,6 +127,7 @@ M() { measure "$1" ns "$2" 0 "$D/micro" "$1" "$D/data" -- /b/micro "$1" /b/data;
 if [ -z "$ONLY" ] || [ "$ONLY" = micro ]; then
 	header "micro (time per operation)"
 	M getpid "< 30 ns, >= 20x native"
+	M gettid "< 30 ns, >= 20x native"
 	M clock_gettime "<= 1.10x (vDSO)"
 	M sigprocmask "< 30 ns (own answer)"
 	M futex_wake "< 30 ns (own answer)"

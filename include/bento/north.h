@@ -470,6 +470,12 @@ int sig_dequeue(uint64_t mask, struct b_siginfo *info);
 int sig_wait_interruptible(const struct b_timespec *timeout);
 /* True if a signal not blocked by the thread's mask is pending. */
 int sig_has_deliverable(void);
+/* The same without taking in what other threads, processes and host
+ * signal handlers left for this thread (sig_has_deliverable does that
+ * first): true also when anything is left to take in, so that the
+ * caller goes on to a full check. Only loads; for the fast path's check
+ * after each call. */
+int sig_check_quick(void);
 uint64_t sig_get_mask(void);
 void sig_set_mask(uint64_t mask);
 /* Alternate signal stack of the calling thread. */

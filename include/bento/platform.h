@@ -86,6 +86,13 @@ int plat_thread_kick(long tid);
  * plat_set_self for the first thread). Cheap: no host call. */
 void *plat_self(void);
 void plat_set_self(void *kernel_thread);
+/* The calling thread's guest-visible process and thread ids (the
+ * kernel's numbering). The platform may answer getpid and gettid from
+ * them without entering the kernel, so the kernel calls this whenever
+ * either changes for the calling thread: its start, a fork's child, an
+ * exec by a thread other than the first (which takes the pid as tid).
+ * Only records the two numbers. */
+void plat_set_ids(int pid, int tid);
 /* Start executing guest code with the given registers on the calling
  * thread (used by new threads and after exec); never returns. */
 _Noreturn void plat_enter_guest(const struct cpu_regs *regs);

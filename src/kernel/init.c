@@ -120,6 +120,7 @@ int kernel_init(void)
 	t->tid = 1;
 	t->host_tid = plat_thread_id();
 	plat_set_self(t);
+	plat_set_ids(p->pid, t->tid);
 	return 0;
 }
 

@@ -309,6 +309,8 @@ void sysvshm_fork(int delta);
 void sysvshm_detach_all(void);
 int pid_alloc(void);
 void proc_absorb_signals(void);
+/* Would proc_absorb_signals find anything to do? Only loads. */
+int proc_absorb_pending(void);
 /* How /proc of another process asks that process for what only it
  * knows (procfs_ask.c). The slot lives in its entry of the shared table. */
 struct proc_ask {
@@ -318,6 +320,9 @@ struct proc_ask {
 	char *buf;          /* the answer in the arena, or NULL */
 	size_t len;
 };
+/* state & PROC_ASK_PHASE == PROC_ASK_REQ: a request waits (procfs_ask.c). */
+#define PROC_ASK_PHASE 7u
+#define PROC_ASK_REQ 1u
 /* The slot of live process pid, or NULL (proc.c). With kick set, pid is
  * also kicked to its next signal check, even when stopped. */
 struct proc_ask *proc_ask_slot(int pid, int kick);

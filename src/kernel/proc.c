@@ -140,6 +140,7 @@ static void become_child(struct proc_entry *e)
 	t->tid = e->pid;
 	t->pending = 0;
 	t->host_tid = plat_thread_id();
+	plat_set_ids(e->pid, t->tid);
 	e->host_pid = plat_process_id();
 	kproc->exiting = 0;
 	timer_fork_child();
@@ -278,11 +279,23 @@ void proc_note_host_child(void)
 	__atomic_store_n(&host_child_ended, 1, __ATOMIC_RELEASE);
 }
 
+int proc_absorb_pending(void)
+{
+	if (__atomic_load_n(&host_child_ended, __ATOMIC_ACQUIRE))
+		return 1;
+	return self && (__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE) ||
+			(__atomic_load_n(&self->ask.state, __ATOMIC_ACQUIRE) & PROC_ASK_PHASE) ==
+				PROC_ASK_REQ);
+}
+
 /* Move signals other processes posted for us into our own queue, and
  * answer a reader of our /proc that asked for something. */
 void proc_absorb_signals(void)
 {
-	if (__atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
+	/* A plain load first: this runs at every system call, and the
+	 * exchange (a locked instruction) is needed only when it is set. */
+	if (__atomic_load_n(&host_child_ended, __ATOMIC_ACQUIRE) &&
+	    __atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
 		reap_host_children();
 	proc_ask_answer();
 	if (!self || !__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE))

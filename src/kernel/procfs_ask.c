@@ -26,7 +26,8 @@
 #include "kernel/procfs.h"
 
 enum { ASK_IDLE, ASK_REQ, ASK_BUSY, ASK_DONE, ASK_ABANDONED };
-#define PHASE 7u
+#define PHASE PROC_ASK_PHASE
+_Static_assert(ASK_REQ == PROC_ASK_REQ, "proc_absorb_pending reads the phase");
 #define ASK_WAIT_NS 500000000LL   /* a reader waits at most this long */
 #define ASK_GRACE_NS 20000000LL   /* ... or this long once it has a signal */
 #define ASK_SLICE_NS 50000000LL   /* a slice of a wait */

@@ -98,7 +98,11 @@ void sig_note_async(int sig)
 static void absorb_async(struct thread *t)
 {
 	proc_absorb_signals();
-	uint64_t set = __atomic_exchange_n(&t->async, 0, __ATOMIC_SEQ_CST);
+	/* Load before exchanging: the locked exchange only when set (this
+	 * runs at every system call; a bit set just after the load comes
+	 * with a kick, as one set just after the exchange would). */
+	uint64_t set = __atomic_load_n(&t->async, __ATOMIC_ACQUIRE) ?
+			       __atomic_exchange_n(&t->async, 0, __ATOMIC_SEQ_CST) : 0;
 	while (set) {
 		int sig = __builtin_ctzll(set) + 1;
 		set &= set - 1;
@@ -256,6 +260,17 @@ int sig_has_deliverable(void)
 	if (__atomic_load_n(&t->doomed, __ATOMIC_ACQUIRE))
 		return 1;
 	return (sig_pending() & ~t->sigmask) != 0;
+}
+
+int sig_check_quick(void)
+{
+	struct thread *t = cur_thread();
+	if (__atomic_load_n(&t->doomed, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&t->async, __ATOMIC_ACQUIRE) || proc_absorb_pending())
+		return 1;
+	uint64_t pending = __atomic_load_n(&t->pending, __ATOMIC_ACQUIRE) |
+			   __atomic_load_n(&kproc->pending, __ATOMIC_ACQUIRE);
+	return (pending & ~t->sigmask) != 0;
 }
 
 static int64_t now_ns(void)

@@ -257,6 +257,7 @@ static void thread_trampoline(void *p)
 	struct start_args a = *(struct start_args *)p;
 	kfree(p);
 	a.t->host_tid = plat_thread_id();
+	plat_set_ids(a.t->proc->pid, a.t->tid);
 	a.fn(a.arg);
 	plat_thread_exit();
 }
@@ -361,6 +362,7 @@ void thread_kill_others(void)
 		plat_wait((uint32_t *)&p->nthreads, n, &ms);
 	}
 	self->tid = p->pid;
+	plat_set_ids(p->pid, self->tid);
 }
 
 void thread_remove_record(struct thread *t)

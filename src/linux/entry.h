@@ -14,7 +14,9 @@ void linux_syscall(struct cpu_regs *r);
  * or 1 when signals must be delivered: the caller then re-enters with a
  * trapping system call numbered LINUX_DELIVER_NR, and linux_syscall
  * finishes the call with the full context. The caller may do so after a
- * 0 too (a signal noted on its way out), until the next call. */
+ * 0 too (a signal noted on its way out), until the next call. Returns 2,
+ * having done nothing, for a number the fast path must not take
+ * (linux_may_rewrite): the caller traps with it instead. */
 #define LINUX_DELIVER_NR 0x0be70000L
 int linux_syscall_fast(struct cpu_regs *r);
 /* May a site making call nr be rewritten to the fast path? */

@@ -52,7 +52,7 @@ static long unknown_syscall(long nr)
 /* Run the handler of the call in r->rax and put its result in r->rax.
  * Returns the call's number when it failed with EINTR and may restart
  * under SA_RESTART, else -1. */
-static long dispatch(struct cpu_regs *r)
+static inline __attribute__((always_inline)) long dispatch(struct cpu_regs *r)
 {
 	long nr = (long)r->rax;
 	long result;
@@ -96,24 +96,6 @@ void linux_syscall(struct cpu_regs *r)
 	st->regs = outer;
 }
 
-int linux_syscall_fast(struct cpu_regs *r)
-{
-	struct shim_thread *st = shim_self();
-	struct cpu_regs *outer = st->regs;
-	st->regs = r;
-	long restart = dispatch(r);
-	st->regs = outer;
-	if (thread_is_doomed())
-		thread_die_now();
-	/* The stash is kept even when nothing is to be delivered now: a
-	 * signal noted on the way out sends fast_entry to the deliver trap. */
-	st->stash_result = r->rax;
-	st->stash_rip = r->rip;
-	st->stash_restart = restart;
-	st->stash_valid = 1;
-	return restart >= 0 || sig_has_deliverable();
-}
-
 int linux_may_rewrite(long nr)
 {
 	/* Calls that replace the whole context or create a new one keep
@@ -125,6 +107,29 @@ int linux_may_rewrite(long nr)
 	default:
 		return nr >= 0 && nr < NTABLE && table[nr].fn;
 	}
+}
+
+int linux_syscall_fast(struct cpu_regs *r)
+{
+	if (!linux_may_rewrite((long)r->rax))
+		return 2;
+	struct shim_thread *st = shim_self();
+	struct cpu_regs *outer = st->regs;
+	st->regs = r;
+	long restart = dispatch(r);
+	st->regs = outer;
+	/* The stash is kept even when nothing is to be delivered now: a
+	 * signal noted on the way out sends fast_entry to the deliver trap. */
+	st->stash_result = r->rax;
+	st->stash_rip = r->rip;
+	st->stash_restart = restart;
+	st->stash_valid = 1;
+	/* The quick check answers 1 for a doomed thread and for anything
+	 * other threads, processes or host signals left to take in; the
+	 * deliver trap (linux_syscall) then does the full work: takes it
+	 * in, ends a doomed thread, delivers. Those come with a kick, so
+	 * they are rare next to the calls that find nothing. */
+	return restart >= 0 || sig_check_quick();
 }
 
 long get_path(char *dst, long uptr)

@@ -533,6 +533,15 @@ void plat_set_self(void *kernel_thread)
 	self = kernel_thread;
 }
 
+/* What the kernel last published (plat_set_ids), for the tests. */
+int mock_ids[2];
+
+void plat_set_ids(int pid, int tid)
+{
+	mock_ids[0] = pid;
+	mock_ids[1] = tid;
+}
+
 _Noreturn void plat_enter_guest(const struct cpu_regs *regs)
 {
 	fprintf(stderr, "mock: plat_enter_guest(rip=%#lx) cannot run guest code\n",

@@ -77,12 +77,18 @@ struct plat_cpu {
 	size_t stack_size;
 	uintptr_t alt_top;          /* top of the alternate stack (fast path) */
 	int noted;                  /* a host signal was only noted in bento */
+	int guest_pid;              /* plat_set_ids; 0: unknown (fast_entry */
+	int guest_tid;              /*  then asks the kernel) */
 };
 
 /* fastpath.S reaches these fields through %gs. */
 #define CPU_IN_BENTO 24
 #define CPU_ALT_TOP 48
 #define CPU_NOTED 56
+#define CPU_GUEST_PID 60
+#define CPU_GUEST_TID 64
+_Static_assert(__builtin_offsetof(struct plat_cpu, guest_pid) == CPU_GUEST_PID, "guest_pid");
+_Static_assert(__builtin_offsetof(struct plat_cpu, guest_tid) == CPU_GUEST_TID, "guest_tid");
 _Static_assert(__builtin_offsetof(struct plat_cpu, noted) == CPU_NOTED, "noted");
 _Static_assert(__builtin_offsetof(struct plat_cpu, in_bento) == CPU_IN_BENTO, "in_bento");
 _Static_assert(__builtin_offsetof(struct plat_cpu, alt_top) == CPU_ALT_TOP, "alt_top");
@@ -97,6 +103,9 @@ int func_bounds(uintptr_t pc, uintptr_t *start, uintptr_t *end);
 /* Take (1) or release (0) the rewriter's lock around a fork. */
 void rewrite_fork_lock(int take);
 extern int rewrite_enabled;
+/* 0 when fast_entry must not answer getpid and gettid itself (--trace:
+ * every call is logged); set before the first guest instruction. */
+extern int id_shortcut;
 
 static inline struct plat_cpu *cpu_current(void)
 {

@@ -246,6 +246,10 @@ _Noreturn void sandbox_start(uint64_t *sp, const struct dyn *dynamic, uintptr_t 
 	if ((r = gate_install()) < 0)
 		die("cannot install the seccomp gate", r);
 	rewrite_enabled = !s.no_rewrite;
+	if (s.trace) {
+		id_shortcut = 0;
+		plat_set_ids(0, 0);
+	}
 	s.argc = argc - first;
 	s.argv = argv + first;
 	s.envp = envp;

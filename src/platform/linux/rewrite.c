@@ -5,10 +5,11 @@
  * the first of them is replaced by a jump to it:
  *
  *     site:  I1 I2 .. In syscall      ->   jmp T; (rest of I1) I2 .. In syscall
- *     T:     I1' I2' .. In' (relocated); call fast_entry; jmp S+2
+ *     T:     I1' I2' .. In' (relocated); [getpid/gettid?]; call fast_entry; jmp S+2
  *
- * The trampoline hands the call to the dispatcher with whatever number
- * %rax holds, exactly as the syscall instruction would; a number the fast
+ * The trampoline answers getpid and gettid itself (see "The id
+ * shortcut" below) and hands every other call to the dispatcher with
+ * whatever number %rax holds, exactly as the syscall instruction would; a number the fast
  * path must not take (linux_may_rewrite) leaves the trampoline through a
  * jump back to S, which traps as before. So nothing is assumed about %eax.
  *
@@ -49,7 +50,7 @@
 int rewrite_enabled = 1;
 
 #define CHUNK (64 * 1024)
-#define TRAMP_MAX 128     /* window (<= MAX_CODE after relocation) + tail */
+#define TRAMP_MAX 176     /* window (<= MAX_CODE after relocation) + tail + id answers */
 #define MAX_CHUNKS 128
 #define REACH (1L << 30)  /* well inside a rel32 jump's +-2 GiB */
 #define MAX_FUNC (64 * 1024)
@@ -83,18 +84,45 @@ void rewrite_fork_lock(int take)
 /* Trampoline tail, from R (the return address of its call):
  *   R+0  lea 0x80(%rsp),%rsp; R+8  jmp S+2      (done)
  *   R+13 lea 0x80(%rsp),%rsp; R+21 jmp S        (fastpath.S: "trap instead")
- *   R+32 fast_entry; R+40 S+2 */
+ *   R+32 fast_entry; R+40 S+2                   (fastpath.S: the call's rip)
+ * fastpath.S relies on TAIL_SLOW and TAIL_RESUME. */
 #define TAIL_SLOW 13
 #define TAIL_RESUME 40
 
-long fast_syscall(struct cpu_regs *r)
-{
-	uintptr_t ret = r->rip;
-	if (!linux_may_rewrite((long)r->rax))
-		return 2; /* back to S, to trap */
-	r->rip = *(const uint64_t *)(ret + TAIL_RESUME);
-	return linux_syscall_fast(r);
-}
+/*
+ * The id shortcut. getpid and gettid answer per-thread constants, which
+ * the kernel keeps in the thread's %gs block (plat_set_ids: the first
+ * thread, each new thread at its start, a fork's or vfork's child before
+ * it runs guest code, an exec from a second thread, whose tid becomes
+ * the pid). Between the displaced
+ * instructions and the call into fast_entry, the trampoline compares
+ * %eax with the two numbers (the low 32 bits, as Linux reads the number)
+ * and returns the id to S+2 directly: no call, no stack switch, no save.
+ * It uses only lea, jrcxz and mov, which leave the flags alone, and
+ * writes only rax and rcx (the syscall instruction clobbers rcx). An id
+ * of 0 (not known, or --trace, which must log every call) takes the
+ * general path.
+ *
+ * No signal check is needed: such a call changes nothing a check looks
+ * at (mask, pending sets). A signal that becomes deliverable meanwhile
+ * was posted by another thread or process, which kicks this thread with
+ * a host signal (thread_kick, plat_process_signal); in_bento is clear
+ * here and the stack is the guest's, so on_signal takes the thread to be
+ * in guest code and delivers at once, as for a signal that arrives one
+ * instruction before the syscall.
+ *
+ * Layout, from P (after the displaced instructions; R = P+24 as above):
+ *   P+0  lea -39(%rax),%ecx    P+3  jrcxz A    P+5 lea -186(%rax),%ecx
+ *   P+11 jrcxz B               P+13 lea -0x80(%rsp),%rsp; call *R+32(%rip)
+ *   R .. R+47                  the tail above
+ *   A = R+48  mov %gs:guest_pid,%ecx; jrcxz P+13; mov %ecx,%eax; jmp S+2
+ *   B = R+65  mov %gs:guest_tid,%ecx; jrcxz P+13; mov %ecx,%eax; jmp S+2
+ * (the answers after the tail, so that the general path takes no extra
+ * jump; jrcxz reaches 127 bytes either way).
+ */
+#define IDS_R 24        /* R - P */
+#define IDS_ANSWER 48   /* A - R; B = A + 17 */
+
 
 static long distance(uintptr_t a, uintptr_t b)
 {
@@ -188,6 +216,22 @@ static int emit_insn(uint8_t *t, uintptr_t tva, uintptr_t a, const uint8_t *p,
 /* Write the trampoline for w at t; its size, or -1. */
 static int write_trampoline(uint8_t *t, const struct window *w)
 {
+	static const uint8_t ids[] = {
+		0x8d, 0x48, 0xd9,                         /* lea -39(%rax),%ecx */
+		0xe3, 72 - 5,                             /* jrcxz A (P+72) */
+		0x8d, 0x88, 0x46, 0xff, 0xff, 0xff,       /* lea -186(%rax),%ecx */
+		0xe3, 89 - 13,                            /* jrcxz B (P+89) */
+	};
+	static const uint8_t answers[] = {
+		0x65, 0x8b, 0x0c, 0x25, CPU_GUEST_PID, 0, 0, 0, /* A: mov %gs:pid,%ecx */
+		0xe3, (uint8_t)(13 - 82),                 /* jrcxz P+13 */
+		0x89, 0xc8,                               /* mov %ecx,%eax */
+		0xe9, 0, 0, 0, 0,                         /* jmp S+2 */
+		0x65, 0x8b, 0x0c, 0x25, CPU_GUEST_TID, 0, 0, 0, /* B: mov %gs:tid,%ecx */
+		0xe3, (uint8_t)(13 - 99),                 /* jrcxz P+13 */
+		0x89, 0xc8,                               /* mov %ecx,%eax */
+		0xe9, 0, 0, 0, 0,                         /* jmp S+2 */
+	};
 	static const uint8_t tail[] = {
 		0x48, 0x8d, 0x64, 0x24, 0x80,             /* lea -0x80(%rsp),%rsp */
 		0xff, 0x15, 0x20, 0, 0, 0,                /* call *R+32(%rip) */
@@ -197,6 +241,12 @@ static int write_trampoline(uint8_t *t, const struct window *w)
 		0xe9, 0, 0, 0, 0,                         /* jmp S */
 		0x0f, 0x0b, 0xcc, 0xcc, 0xcc, 0xcc,       /* ud2 */
 	};
+	_Static_assert(sizeof(ids) + 11 == IDS_R && IDS_R + IDS_ANSWER == 72, "id shortcut layout");
+	_Static_assert(sizeof(answers) == 34, "id answers layout");
+	_Static_assert(CPU_GUEST_PID < 128 && CPU_GUEST_TID < 128, "one-byte %gs offsets");
+	_Static_assert(sizeof(tail) == 11 + 32, "tail layout");
+	_Static_assert(MAX_CODE + IDS_R + IDS_ANSWER + sizeof(answers) <= TRAMP_MAX,
+		       "trampoline size");
 	uintptr_t tva = (uintptr_t)t;
 	int at = 0, off = 0;
 	for (int i = 0; i < w->n; i++) {
@@ -207,18 +257,22 @@ static int write_trampoline(uint8_t *t, const struct window *w)
 		at += n;
 		off += w->in[i].len;
 	}
-	uint8_t *r = t + at + 11;
-	int32_t d1, d2;
-	if (rel32((uintptr_t)r + 13, w->sc + 2, &d1) || rel32((uintptr_t)r + 26, w->sc, &d2))
+	uint8_t *p = t + at, *r = p + IDS_R, *ans = r + IDS_ANSWER;
+	int32_t d1, d2, d3, d4;
+	if (rel32((uintptr_t)r + 13, w->sc + 2, &d1) || rel32((uintptr_t)r + 26, w->sc, &d2) ||
+	    rel32((uintptr_t)ans + 17, w->sc + 2, &d3) || rel32((uintptr_t)ans + 34, w->sc + 2, &d4))
 		return -1;
-	memcpy(t + at, tail, sizeof(tail));
+	memcpy(p, ids, sizeof(ids));
+	memcpy(p + sizeof(ids), tail, sizeof(tail));
 	put32(r + 9, d1);
 	put32(r + 22, d2);
 	uint64_t entry = (uint64_t)fast_entry, resume = w->sc + 2;
 	memcpy(r + 32, &entry, 8);
 	memcpy(r + TAIL_RESUME, &resume, 8);
-	_Static_assert(sizeof(tail) == 11 + 32, "tail layout");
-	return at + 11 + 48;
+	memcpy(ans, answers, sizeof(answers));
+	put32(ans + 13, d3);
+	put32(ans + 30, d4);
+	return at + IDS_R + IDS_ANSWER + (int)sizeof(answers);
 }
 
 /* ---- finding the window --------------------------------------------- */
