@@ -380,6 +380,12 @@ int proc_set_exec_info(const char *exe, const void *argv_block, size_t argv_len,
 #define K_UTS_VERSION  "#1 SMP bento"
 #define K_UTS_MACHINE  "x86_64"
 #define K_UTS_DOMAIN   "(none)"
+/* The host and domain names start as above; root of the sandbox may
+ * change them for every process of it (uts.c). */
+#define K_UTS_LEN 64
+enum { UTS_HOST, UTS_DOMAIN };
+void uts_get(int which, char out[K_UTS_LEN + 1]);
+int uts_set(int which, const char *name, long len);
 
 /* Memory figures in bytes, the one source for sysinfo and /proc/meminfo. */
 struct k_meminfo {

@@ -96,6 +96,8 @@ int kernel_init(void)
 		return r;
 	if ((r = sysvshm_init()) < 0)
 		return r;
+	if ((r = uts_init()) < 0)
+		return r;
 	struct process *p = kzalloc(sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -298,6 +298,7 @@ void kernel_fork_unlock(void);
 void vm_fork_lock(void);
 void vm_fork_unlock(void);
 int sysvshm_init(void);
+int uts_init(void);
 /* Remember which System V segment is attached at addr (vm.c). */
 void vm_note_shm(uintptr_t addr, int id);
 int vm_take_shm(uintptr_t addr);

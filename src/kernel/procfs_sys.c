@@ -174,6 +174,25 @@ static void gen_boot_id(struct pbuf *b, const struct pctx *c)
 	pb_printf(b, "%s\n", procfs.boot_id);
 }
 
+static void gen_uts(struct pbuf *b, int which)
+{
+	char name[K_UTS_LEN + 1];
+	uts_get(which, name);
+	pb_printf(b, "%s\n", name);
+}
+
+static void gen_hostname(struct pbuf *b, const struct pctx *c)
+{
+	(void)c;
+	gen_uts(b, UTS_HOST);
+}
+
+static void gen_domainname(struct pbuf *b, const struct pctx *c)
+{
+	(void)c;
+	gen_uts(b, UTS_DOMAIN);
+}
+
 /* The highest RLIMIT_NOFILE the sandbox grants. */
 static void gen_nr_open(struct pbuf *b, const struct pctx *c)
 {
@@ -193,8 +212,8 @@ static const struct pent sys_kernel_random[] = {
 
 static const struct pent sys_kernel[] = {
 	TEXT("cap_last_cap", "40\n"),
-	TEXT("domainname", K_UTS_DOMAIN "\n"),
-	TEXT("hostname", K_UTS_NODENAME "\n"),
+	FILE_("domainname", 0644, gen_domainname),
+	FILE_("hostname", 0644, gen_hostname),
 	TEXT("ngroups_max", "65536\n"),
 	TEXT("osrelease", K_UTS_RELEASE "\n"),
 	TEXT("ostype", K_UTS_SYSNAME "\n"),

@@ -97,13 +97,27 @@ SYSCALL(uname)
 	struct l_utsname u;
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.f[0], K_UTS_SYSNAME, 65);
-	strlcpy(u.f[1], K_UTS_NODENAME, 65);
+	uts_get(UTS_HOST, u.f[1]);
 	strlcpy(u.f[2], K_UTS_RELEASE, 65);
 	strlcpy(u.f[3], K_UTS_VERSION, 65);
 	strlcpy(u.f[4], K_UTS_MACHINE, 65);
-	strlcpy(u.f[5], K_UTS_DOMAIN, 65);
+	uts_get(UTS_DOMAIN, u.f[5]);
 	return copy_out((void *)a0, &u, sizeof(u)) < 0 ? -EFAULT : 0;
 }
+
+/* The kernel checks the caller's rights before the length and the
+ * name; a name that cannot be read is passed on as NULL. */
+static long set_uts(int which, long uname, long len)
+{
+	char name[K_UTS_LEN];
+	const char *p = name;
+	if (len >= 0 && len <= K_UTS_LEN && len && copy_in(name, (const void *)uname, (size_t)len) < 0)
+		p = NULL;
+	return uts_set(which, p, len);
+}
+
+SYSCALL(sethostname) { return set_uts(UTS_HOST, a0, (long)(int)a1); }
+SYSCALL(setdomainname) { return set_uts(UTS_DOMAIN, a0, (long)(int)a1); }
 
 SYSCALL(sysinfo)
 {

@@ -80,6 +80,8 @@
 	X(getrlimit, "dp", 0)             \
 	X(getrusage, "dp", 0)             \
 	X(sysinfo, "p", 0)                \
+	X(sethostname, "pd", 0)           \
+	X(setdomainname, "pd", 0)         \
 	X(times, "p", 0)                  \
 	X(getuid, "", 0)                  \
 	X(getgid, "", 0)                  \

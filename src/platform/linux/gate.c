@@ -280,7 +280,7 @@ static void emit_sock_type(struct filter *f, uint32_t other)
  * exactly the block. */
 static void emit_socket_checks(struct filter *f)
 {
-	static const uint32_t protocols[] = { 0, 1, 6, 17, 58 };
+	static const uint32_t protocols[] = { 0, 1, 6, 17, 58, 136 /* UDP-Lite */ };
 	/* socket: AF_INET or AF_INET6, and only with a network; never
 	 * AF_UNIX (an unconnected one could connect to any host socket by
 	 * path). SOCK_STREAM or SOCK_DGRAM, plus NONBLOCK/CLOEXEC. */

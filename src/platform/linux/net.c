@@ -27,7 +27,8 @@ int plat_socket(int domain, int type, int protocol)
 		return -EPERM;
 	if (type != 1 && type != 2)
 		return -ESOCKTNOSUPPORT;
-	if (protocol != 0 && protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58)
+	if (protocol != 0 && protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58 &&
+	    protocol != 136 /* UDP-Lite */)
 		return -EPROTONOSUPPORT;
 	return (int)HOST3(__NR_socket, domain, type | SOCK_NONBLOCK_H | SOCK_CLOEXEC_H, protocol);
 }
