@@ -283,7 +283,8 @@ void proc_note_host_child(void)
  * answer a reader of our /proc that asked for something. */
 void proc_absorb_signals(void)
 {
-	if (__atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
+	if (__atomic_load_n(&host_child_ended, __ATOMIC_ACQUIRE) &&
+	    __atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
 		reap_host_children();
 	proc_ask_answer();
 	if (!self || !__atomic_load_n(&self->pending, __ATOMIC_ACQUIRE))

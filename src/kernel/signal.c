@@ -98,6 +98,10 @@ void sig_note_async(int sig)
 static void absorb_async(struct thread *t)
 {
 	proc_absorb_signals();
+	/* Load first: the exchange is a locked instruction, and this runs
+	 * after every system call, nearly always with nothing noted. */
+	if (!__atomic_load_n(&t->async, __ATOMIC_SEQ_CST))
+		return;
 	uint64_t set = __atomic_exchange_n(&t->async, 0, __ATOMIC_SEQ_CST);
 	while (set) {
 		int sig = __builtin_ctzll(set) + 1;
