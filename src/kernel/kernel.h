@@ -252,7 +252,6 @@ static inline void fd_put_light(struct file *f, int ref)
 		file_put(f);
 }
 
-
 struct process {
 	int pid, ppid, pgid, sid;
 	struct spinlock lock;
