@@ -52,6 +52,9 @@ struct file_ops {
 	int stream;
 	/* The position is kept by the host handle (read/write get pos NULL). */
 	int host_offset;
+	/* read and write are one host call each, with no waiting or signal
+	 * check in bento: what fd_get_light needs. */
+	int direct;
 	/* Every readiness change is announced with kwake_shared, so pollers
 	 * may sleep until one instead of re-polling in small steps. */
 	int poll_wakes;
@@ -240,6 +243,15 @@ struct fdtable {
 	struct file **files;
 	uint8_t *cloexec;
 };
+
+/* fdtable.c: the file at fd for one read or write by the calling thread,
+ * or NULL; *ref says whether fd_put_light must drop a reference. */
+struct file *fd_get_light(int fd, int *ref);
+static inline void fd_put_light(struct file *f, int ref)
+{
+	if (ref)
+		file_put(f);
+}
 
 struct process {
 	int pid, ppid, pgid, sid;

@@ -115,6 +115,41 @@ static void test_refcount(void **state)
 	assert_int_equal(released, 1);
 }
 
+/* fd_get_light skips the reference only for a direct (host) file of a
+ * process with one thread. */
+static void test_get_light(void **state)
+{
+	(void)state;
+	int hp[2];
+	assert_int_equal(pipe(hp), 0);
+	assert_int_equal(file_adopt_host(3, hp[0], K_O_RDONLY), 3);
+	int d = open_dummy(0);
+	int ref = -1;
+	assert_int_equal(kproc->nthreads, 1);
+	struct file *h = fd_get_light(3, &ref);
+	assert_ptr_equal(h, peek(3));
+	assert_int_equal(ref, 0);
+	assert_int_equal(h->refs, 1);
+	fd_put_light(h, ref);
+	assert_int_equal(h->refs, 1);
+	struct file *f = fd_get_light(d, &ref);
+	assert_int_equal(ref, 1);
+	assert_int_equal(f->refs, 2);
+	fd_put_light(f, ref);
+	assert_int_equal(f->refs, 1);
+	kproc->nthreads = 2; /* another thread could close it meanwhile */
+	h = fd_get_light(3, &ref);
+	assert_int_equal(ref, 1);
+	assert_int_equal(h->refs, 2);
+	fd_put_light(h, ref);
+	kproc->nthreads = 1;
+	assert_null(fd_get_light(9, &ref));
+	assert_null(fd_get_light(-1, &ref));
+	assert_ok(fd_close(3));
+	assert_int_equal(fcntl(hp[0], F_GETFD), -1);
+	close(hp[1]);
+}
+
 /* F_DUPFD / F_DUPFD_CLOEXEC: lowest free at or above min. */
 static void test_dup(void **state)
 {
@@ -524,6 +559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_lowest_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refcount, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_light, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup2_dup3, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cloexec_flags, setup, teardown),

@@ -96,7 +96,9 @@ int plat_thread_kick(long tid)
 
 long plat_thread_id(void)
 {
-	return HOST0(__NR_gettid);
+	/* Read once per host thread by cpu_activate, and again in a forked
+	 * child (plat_process_fork). */
+	return cpu_current()->host_tid;
 }
 
 int plat_set_tls(uintptr_t fs_base)

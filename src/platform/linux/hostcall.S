@@ -1,11 +1,14 @@
 /*
- * hostcall.S — the only instructions in bento that make host system calls.
- * They live in their own section so that the seccomp gate can allow host
- * calls from exactly this address range and trap everything else.
+ * hostcall.S — bento's host system calls that need a function of their
+ * own. They live in their own section so that the seccomp gate can allow
+ * host calls from exactly this address range and trap everything else.
+ * The HOST* macros (host.h) add one `syscall; jmp back` stub per call
+ * site to the same section; nothing else in bento makes host calls.
  */
 	.section hostcall_text, "ax", @progbits
 
-/* long host_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) */
+/* long host_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+ * (tests/escape jumps to its syscall instruction) */
 	.globl host_syscall
 	.hidden host_syscall
 	.type host_syscall, @function

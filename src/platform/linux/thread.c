@@ -18,20 +18,42 @@ static struct plat_cpu *dead_list[256];
 static int dead_count;
 static volatile int dead_lock;
 
-static void reap_dead(void)
+/* Areas of ended threads kept for the next ones: reusing one saves the
+ * munmap, the mmap and the guard's mprotect, and the page faults of
+ * touching a fresh alternate stack again (a thread that creates and
+ * joins threads in a loop reuses the same area every time). */
+#define KEEP_FREE 4
+static struct plat_cpu *free_list[KEEP_FREE];
+static int free_count;
+
+/* Caller holds dead_lock. */
+static void reap_dead_locked(void)
 {
-	while (__atomic_exchange_n(&dead_lock, 1, __ATOMIC_ACQUIRE))
-		;
 	for (int i = 0; i < dead_count;) {
 		struct plat_cpu *c = dead_list[i];
 		if (__atomic_load_n(&c->clear_tid, __ATOMIC_ACQUIRE) == 0) {
 			dead_list[i] = dead_list[--dead_count];
-			plat_mem_unmap((uintptr_t)c->stack_base, c->stack_size);
+			if (free_count < KEEP_FREE)
+				free_list[free_count++] = c;
+			else
+				plat_mem_unmap((uintptr_t)c->stack_base, c->stack_size);
 		} else {
 			i++;
 		}
 	}
+}
+
+/* A free area of an ended thread, or 0. */
+static uintptr_t reuse_area(void)
+{
+	while (__atomic_exchange_n(&dead_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	reap_dead_locked();
+	uintptr_t base = 0;
+	if (free_count)
+		base = (uintptr_t)free_list[--free_count]->stack_base;
 	__atomic_store_n(&dead_lock, 0, __ATOMIC_RELEASE);
+	return base;
 }
 
 /* Around a fork: a thread starting or ending in another thread must not
@@ -47,11 +69,15 @@ void thread_fork_lock(int take)
 
 struct plat_cpu *cpu_create(void *kernel_thread)
 {
-	long base = plat_mem_map(0, THREAD_AREA, 3, PLAT_MAP_PRIVATE | PLAT_MAP_ANONYMOUS, -1, 0);
-	if (base < 0)
-		return NULL;
-	plat_mem_protect((uintptr_t)base, GUARD, 0);
+	long base = (long)reuse_area();
+	if (!base) {
+		base = plat_mem_map(0, THREAD_AREA, 3, PLAT_MAP_PRIVATE | PLAT_MAP_ANONYMOUS, -1, 0);
+		if (base < 0)
+			return NULL;
+		plat_mem_protect((uintptr_t)base, GUARD, 0);
+	}
 	struct plat_cpu *cpu = (struct plat_cpu *)(base + THREAD_AREA - CPU_AREA);
+	memset(cpu, 0, sizeof(*cpu)); /* a reused area holds the old thread's */
 	cpu->self = cpu;
 	cpu->kernel_thread = kernel_thread;
 	cpu->stack_base = (void *)base;
@@ -131,7 +157,6 @@ static void thread_start(void *p)
 
 long plat_thread_spawn(void (*fn)(void *), void *arg, void *kernel_thread)
 {
-	reap_dead();
 	struct plat_cpu *cpu = cpu_create(kernel_thread);
 	if (!cpu)
 		return -ENOMEM;
@@ -159,8 +184,9 @@ _Noreturn void plat_thread_exit(void)
 	if (dead_count < (int)(sizeof(dead_list) / sizeof(dead_list[0])))
 		dead_list[dead_count++] = cpu;
 	__atomic_store_n(&dead_lock, 0, __ATOMIC_RELEASE);
-	struct host_stack ss = { NULL, 2 /* SS_DISABLE */, 0 };
-	HOST2(__NR_sigaltstack, &ss, NULL);
+	/* No sigaltstack(SS_DISABLE): the host refuses it on the alternate
+	 * stack, where a guest thread's exit runs, and the host thread's
+	 * end drops it anyway. */
 	for (;;)
 		HOST1(__NR_exit, 0);
 }
