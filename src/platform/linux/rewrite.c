@@ -367,17 +367,30 @@ static int patch_site(const struct window *w, uintptr_t t)
  * saves; a short-lived program (an exec'd /bin/true) then traps a few
  * times and rewrites nothing. Counts are kept per site address in a small
  * table; a collision only moves a rewrite earlier or later.
+ *
+ * The counts are of one process image: each record carries the image it
+ * was counted in (linux_images), and one of an earlier image counts as
+ * empty. Static memory survives exec, and ld.so lands at the same address
+ * in every image, so without that a parent's start-up counts, inherited by
+ * each forked child, pushed ld.so's sites over the threshold in every
+ * image the child exec'd: a rewrite each for calls that then ran once or
+ * twice. A fork child keeps its parent's counts: it runs the same image.
+ * (Tagging records instead of clearing the table keeps exec from writing,
+ * and so copying, the table's pages.)
  */
 #define REWRITE_AFTER 4
 #define NTRAPS 512
-static struct { uintptr_t sc; uint32_t count; } traps[NTRAPS];
+static struct { uintptr_t sc; uint32_t count, image; } traps[NTRAPS]
+	__attribute__((aligned(4096))); /* 2 pages, not 3, to copy after a fork */
 
 /* Counts a trap at sc (caller holds rewrite_lock): is it time to rewrite? */
 static int trapped_enough(uintptr_t sc)
 {
 	size_t i = (sc >> 1) % NTRAPS;
-	if (traps[i].sc != sc) {
+	uint32_t image = (uint32_t)linux_images;
+	if (traps[i].sc != sc || traps[i].image != image) {
 		traps[i].sc = sc;
+		traps[i].image = image;
 		traps[i].count = 0;
 	}
 	return ++traps[i].count >= REWRITE_AFTER;
