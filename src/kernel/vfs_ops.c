@@ -155,6 +155,8 @@ static int stat_lookup(int dirfd, const char *path, int follow, struct target *t
 	int r = lookup_ex(dirfd, path, VFS_LEXICAL, t);
 	for (int hops = 0; r == 0;) {
 		r = stat_target(t, st);
+		if (r == -ELOOP)
+			break; /* a link before the last component: walk */
 		if (r != 0 || !follow || (st->mode & K_S_IFMT) != K_S_IFLNK)
 			return r;
 		r = next_link(t, &hops);

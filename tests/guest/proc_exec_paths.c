@@ -5,7 +5,10 @@
 // a chain of symbolic links runs the target. Then host symlinks (library
 // links in /usr/lib/x86_64-linux-gnu, alternatives links in /usr/bin) seen
 // through stat, lstat, open, open with O_NOFOLLOW and realpath: bento reads
-// a link that is a path's last component and retries in one step.
+// a link that is a path's last component and retries in one step; and
+// directory links in /usr/share/doc used as a path's middle component
+// (stat, lstat, access and open of an entry beneath one), which the one
+// step cannot take and leaves to the full walk.
 #include "guest.h"
 #include <dirent.h>
 #include <limits.h>
@@ -88,6 +91,50 @@ static void links_of(const char *dir, int n)
 		free(names[i]);
 }
 
+// Through the first n directory links of dir: an entry beneath each.
+static void dir_links_of(const char *dir, int n)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		printf("%s: %s\n", dir, ename(errno));
+		return;
+	}
+	static char *names[4096];
+	int count = 0;
+	struct dirent *e;
+	struct stat st;
+	char p[PATH_MAX];
+	while ((e = readdir(d)) && count < 4096) {
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (e->d_type == DT_LNK && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			names[count++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, count, sizeof(names[0]), by_name);
+	for (int i = 0; i < count; i++) {
+		if (i < n) {
+			char first[256] = "";
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+			DIR *sub = opendir(p);
+			while (sub && (e = readdir(sub)))
+				if (e->d_name[0] != '.' && (!first[0] || strcmp(e->d_name, first) < 0))
+					snprintf(first, sizeof(first), "%s", e->d_name);
+			if (sub)
+				closedir(sub);
+			snprintf(p, sizeof(p), "%s/%s/%s", dir, names[i], first);
+			struct stat lst;
+			int s1 = stat(p, &st), s2 = lstat(p, &lst), a = access(p, R_OK);
+			printf("%s: stat %s, lstat %s, access %s", p, s1 == 0 ? kind(st.st_mode) : ename(errno),
+			       s2 == 0 ? kind(lst.st_mode) : ename(errno), a == 0 ? "ok" : ename(errno));
+			int fd = open(p, O_RDONLY | O_CLOEXEC);
+			printf(", open %s\n", fd >= 0 ? "ok" : ename(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+		free(names[i]);
+	}
+}
+
 int main(void)
 {
 	char *bad = (char *)1;
@@ -115,6 +162,7 @@ int main(void)
 
 	links_of("/usr/lib/x86_64-linux-gnu", 12);
 	links_of("/usr/bin", 12);
+	dir_links_of("/usr/share/doc", 6);
 
 	unlink(TDIR "/l1");
 	unlink(TDIR "/l2");
