@@ -363,8 +363,8 @@ int proc_prlimit(int resource, const uint64_t *new_lim, uint64_t *old_lim);
 /* Start-up: the limits bento was given become the guest's (RLIMIT_NOFILE
  * held to what the descriptor table can hold). */
 void proc_rlimit_inherit(int resource, uint64_t soft, uint64_t hard);
-/* Record what a new program image shows in /proc/self: exe is its path
- * (the kernel keeps the canonical form), argv_block and env_block the
+/* Record what a new program image shows in /proc/self: exe is its
+ * canonical path (links resolved, as the VFS names an open file), argv_block and env_block the
  * argument and environment strings exactly as laid out for the guest
  * (each NUL-terminated, back to back), auxv the auxiliary vector including
  * its AT_NULL pair. The kernel copies everything; 0 or -ENOMEM. */

@@ -195,6 +195,11 @@ int vfs_resolve(int dirfd, const char *upath_k, int follow, char *out, size_t n)
  * link is in the way. */
 #define VFS_LEXICAL 16
 int vfs_resolve_ex(int dirfd, const char *kpath, int flags, char *out, size_t n);
+/* p, canonical up to a link that is its last component (a one-step try
+ * met it), lies in a host mount: replace that link by its target, in
+ * place (one host readlink; the result may hold ".." or further links).
+ * 0, or -EAGAIN when p is not such a path (the caller then walks). */
+int vfs_splice_final_link(char *p, size_t n);
 /* Find the mount for a canonical path; *rel points into path. */
 struct mount *mount_find(const char *path, const char **rel);
 /* Call fn for every mount, in mount order (for /proc/self/mounts). */

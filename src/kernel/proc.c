@@ -16,6 +16,7 @@ struct proc_entry {
 	int wstatus;                 /* Linux wait status once a zombie */
 	int nocldwait;               /* SIGCHLD ignored or SA_NOCLDWAIT */
 	uint32_t child_event;        /* futex word: a child changed state */
+	int waiting;                 /* asleep on child_event, one thread (proc_wait) */
 	uint32_t vfork_done;         /* futex word: vfork child exec'd or exited */
 	uint64_t pending;            /* signals sent by other processes */
 	struct b_siginfo info[K_NSIG + 1];
@@ -267,11 +268,6 @@ static void post_signal_kick_later(struct proc_entry *e, const struct b_siginfo 
 	}
 }
 
-static void post_signal(struct proc_entry *e, const struct b_siginfo *info)
-{
-	post_signal_kick_later(e, info, NULL);
-}
-
 static int host_child_ended;
 
 void proc_note_host_child(void)
@@ -389,6 +385,17 @@ int proc_kill(int pid, int sig, const struct b_siginfo *info)
 
 /* ---- exit and wait ------------------------------------------------------ */
 
+/* The parent's SIGCHLD. A parent asleep in proc_wait with no other
+ * thread needs no host signal (kick) to notice: the child_event wake that
+ * follows reaches it, and it takes the signal when it wakes (kwait_shared
+ * looks for deliverable signals). That saves a host signal and its
+ * handler per reaped child. */
+static void post_to_parent(struct proc_entry *parent, const struct b_siginfo *info)
+{
+	long unused;
+	post_signal_kick_later(parent, info, parent->waiting ? &unused : NULL);
+}
+
 static void notify_parent(struct proc_entry *e)
 {
 	struct proc_entry *parent = find(e->ppid);
@@ -401,7 +408,7 @@ static void notify_parent(struct proc_entry *e)
 			goto wake;
 		info.code = e->stopped ? 5 : 6;
 		info.status = e->stopped ? e->stop_sig : 18;
-		post_signal(parent, &info);
+		post_to_parent(parent, &info);
 		goto wake;
 	}
 	int code = e->wstatus & 0x7f;
@@ -413,7 +420,7 @@ static void notify_parent(struct proc_entry *e)
 		e->state = P_FREE;
 	info.signo = e->exit_signal;
 	if (parent->nocldwait != 1 && info.signo > 0 && info.signo <= K_NSIG)
-		post_signal(parent, &info);
+		post_to_parent(parent, &info);
 wake:
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_SEQ_CST);
 	plat_wake_shared(&parent->child_event, 0x7fffffff);
@@ -548,9 +555,15 @@ static int wait_matches(struct proc_entry *e, int pid, int options)
  * the child's pid with its status, 0 (WNOHANG, none ready), or -errno. */
 int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 {
-	int interrupted = 0;
+	int interrupted = 0, look = 0;
 	for (;;) {
-		reap_host_children();
+		/* Children whose host process ended without proc_exit: the
+		 * host's SIGCHLD notes them (proc_note_host_child), and every
+		 * signal check reaps them (proc_absorb_signals), the one in
+		 * kwait_shared too. A full look after a wait that saw no child
+		 * event (the slice ran out) is the safety net. */
+		if (look || __atomic_exchange_n(&host_child_ended, 0, __ATOMIC_ACQ_REL))
+			reap_host_children();
 		uint32_t seen = __atomic_load_n(&self->child_event, __ATOMIC_ACQUIRE);
 		int any = 0;
 		spin_lock(&ptab->lock);
@@ -584,6 +597,9 @@ int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 			spin_unlock(&ptab->lock);
 			return found;
 		}
+		int sleep = any && !(options & 1) && !interrupted;
+		if (sleep)
+			self->waiting = __atomic_load_n(&kproc->nthreads, __ATOMIC_ACQUIRE) == 1;
 		spin_unlock(&ptab->lock);
 		if (!any)
 			return -ECHILD;
@@ -595,6 +611,8 @@ int proc_wait(int pid, int options, int *wstatus, int64_t *cpu_ns)
 			return -EINTR;
 		if (kwait_shared(&self->child_event, seen) == -EINTR)
 			interrupted = 1;
+		__atomic_store_n(&self->waiting, 0, __ATOMIC_RELEASE);
+		look = __atomic_load_n(&self->child_event, __ATOMIC_ACQUIRE) == seen;
 	}
 }
 

@@ -164,17 +164,14 @@ static void *dup_bytes(const void *src, size_t n)
 	return p;
 }
 
-/* The exe path is kept canonical (links resolved), as /proc/self/exe
- * shows it; the old image's records are dropped only on success. */
+/* The exe path comes canonical (the path of the file execve opened), as
+ * /proc/self/exe shows it; the old image's records are dropped only on
+ * success. */
 int proc_set_exec_info(const char *exe, const void *argv_block, size_t argv_len,
 		       const void *env_block, size_t env_len, const void *auxv, size_t auxv_len)
 {
 	struct process *p = kproc;
-	char *canon = kmalloc(PATH_MAX_K);
-	if (canon && vfs_resolve(K_AT_FDCWD, exe, 1, canon, PATH_MAX_K) < 0)
-		strlcpy(canon, exe, PATH_MAX_K);
-	char *path = canon ? kstrdup(canon) : NULL;
-	kfree(canon);
+	char *path = kstrdup(exe);
 	char *av = dup_bytes(argv_block, argv_len), *ev = dup_bytes(env_block, env_len);
 	uint64_t *aux = dup_bytes(auxv, auxv_len);
 	if (!path || !av || !ev || !aux) {

@@ -178,7 +178,7 @@ static long find_link(char *p, size_t len, int check_final)
 /* Replace the link ending at p[link_end] by its target. */
 static int splice_link(char *p, size_t n, size_t link_end, size_t root_len)
 {
-	char target[PATH_MAX_K], rest[PATH_MAX_K], out[PATH_MAX_K];
+	char target[PATH_MAX_K], out[PATH_MAX_K];
 	char c = p[link_end];
 	p[link_end] = 0;
 	long tl = readlink_canon(p, target, sizeof(target) - 1);
@@ -186,7 +186,7 @@ static int splice_link(char *p, size_t n, size_t link_end, size_t root_len)
 	if (tl < 0)
 		return (int)tl;
 	target[tl] = 0;
-	strlcpy(rest, p + link_end, sizeof(rest));
+	const char *rest = p + link_end; /* p is rewritten only at the end */
 	out[0] = 0;
 	if (target[0] == '/') {
 		/* Absolute: from the root, which RESOLVE_IN_ROOT moves. */
@@ -203,6 +203,15 @@ static int splice_link(char *p, size_t n, size_t link_end, size_t root_len)
 	if (path_append(out, sizeof(out), target) < 0 || path_append(out, sizeof(out), rest) < 0)
 		return -ENAMETOOLONG;
 	return strlcpy(p, out, n) >= n ? -ENAMETOOLONG : 0;
+}
+
+int vfs_splice_final_link(char *p, size_t n)
+{
+	const char *rel;
+	struct mount *m = mount_find(p, &rel);
+	if (!m || m->ops != &hostfs_ops || !*rel)
+		return -EAGAIN;
+	return splice_link(p, n, strlen(p), 0) < 0 ? -EAGAIN : 0;
 }
 
 /* Resolve the absolute, "."-free path p in place (see vfs_resolve).

@@ -29,6 +29,22 @@ static int lookup(int dirfd, const char *path, int follow, struct target *t)
 	return lookup_ex(dirfd, path, follow ? VFS_FOLLOW : 0, t);
 }
 
+/* A one-step try on t met a link that may be t's last component: read it
+ * and make t the target, again in one step. A host link such as
+ * /lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/... then costs
+ * one readlink and the retry, where the full walk stats the whole path,
+ * reads the link and stats the target again (3 host calls per stat).
+ * -EAGAIN leaves it to the walk (no host link there, "..", too deep). */
+static __attribute__((noinline)) int next_link(struct target *t, int *hops)
+{
+	char p[PATH_MAX_K];
+	if (++*hops > 8)
+		return -EAGAIN;
+	strlcpy(p, t->path, sizeof(p));
+	int r = vfs_splice_final_link(p, sizeof(p));
+	return r < 0 ? r : lookup_ex(K_AT_FDCWD, p, VFS_LEXICAL, t);
+}
+
 /* Retry an operation after -ELOOP: resolution normally removes every link
  * first, but a link can appear between the two steps. */
 #define TRIES 3
@@ -90,8 +106,14 @@ int vfs_openat2(int dirfd, const char *path, int flags, int mode, int resolve)
 		return create_with_slash(dirfd, path);
 	/* First in one step; only a link in the way needs the full walk. */
 	int r = resolve ? -EAGAIN : lookup_ex(dirfd, path, VFS_LEXICAL, &t);
-	if (r == 0)
-		r = t.m->ops->open ? t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f) : -ENOENT;
+	for (int hops = 0;;) {
+		if (r == 0)
+			r = t.m->ops->open ? t.m->ops->open(t.m, t.rel, flags & ~K_O_CLOEXEC, mode, &f) :
+					     -ENOENT;
+		if (r != -ELOOP || !(resolve_flags(0, flags) & VFS_FOLLOW))
+			break;
+		r = next_link(&t, &hops);
+	}
 	if (r == -EAGAIN || r == -ELOOP) {
 		r = lookup_ex(dirfd, path, resolve_flags(resolve, flags), &t);
 		if (r < 0)
@@ -125,26 +147,34 @@ static int stat_target(struct target *t, struct b_stat *st)
 	return r;
 }
 
+/* Resolve path and stat what it names, first in one step (one host stat
+ * for a host path), following a final link in one step too; the full
+ * walk only when a link is in the way elsewhere or the path has "..". */
+static int stat_lookup(int dirfd, const char *path, int follow, struct target *t, struct b_stat *st)
+{
+	int r = lookup_ex(dirfd, path, VFS_LEXICAL, t);
+	for (int hops = 0; r == 0;) {
+		r = stat_target(t, st);
+		if (r == -ELOOP)
+			break; /* a link before the last component: walk */
+		if (r != 0 || !follow || (st->mode & K_S_IFMT) != K_S_IFLNK)
+			return r;
+		r = next_link(t, &hops);
+	}
+	if (r != -EAGAIN && r != -ELOOP)
+		return r;
+	r = lookup(dirfd, path, follow, t);
+	if (r < 0)
+		return r;
+	return stat_target(t, st);
+}
+
 int vfs_statat(int dirfd, const char *path, int flags, struct b_stat *st)
 {
 	if (!path[0] && (flags & K_AT_EMPTY_PATH))
 		return file_stat(dirfd, st);
 	struct target t;
-	int follow = !(flags & K_AT_SYMLINK_NOFOLLOW);
-	int r = lookup_ex(dirfd, path, VFS_LEXICAL, &t);
-	if (r == 0) {
-		r = stat_target(&t, st);
-		if (r == 0 && follow && (st->mode & K_S_IFMT) == K_S_IFLNK)
-			r = -ELOOP;
-		if (r != -ELOOP)
-			return r;
-	} else if (r != -EAGAIN) {
-		return r;
-	}
-	r = lookup(dirfd, path, follow, &t);
-	if (r < 0)
-		return r;
-	return stat_target(&t, st);
+	return stat_lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t, st);
 }
 
 /* Permission check against the guest's credentials; a read-only mount
@@ -153,8 +183,8 @@ int vfs_accessat(int dirfd, const char *path, int mode, int flags)
 {
 	struct target t;
 	struct b_stat st;
-	int r = lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t);
-	if (r < 0 || (r = stat_target(&t, &st)) < 0)
+	int r = stat_lookup(dirfd, path, !(flags & K_AT_SYMLINK_NOFOLLOW), &t, &st);
+	if (r < 0)
 		return r;
 	if (mode == 0)
 		return 0;

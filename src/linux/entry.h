@@ -21,6 +21,10 @@ void linux_syscall(struct cpu_regs *r);
 int linux_syscall_fast(struct cpu_regs *r);
 /* May a site making call nr be rewritten to the fast path? */
 int linux_may_rewrite(long nr);
+/* How many times execve replaced this process's image (a fork child
+ * inherits the count with the image): per-image state of the platform
+ * (the rewriter's trap counts) is stale once this moves on. */
+extern unsigned long linux_images;
 
 /* A host signal arrived for this thread. info->signo is the guest signal
  * (0 for a bare "look at your pending signals" kick). When at_guest is

@@ -82,7 +82,8 @@ int linux_run(const struct linux_start *s)
 	struct exec_plan *plan = kmalloc(sizeof(*plan));
 	if (!plan)
 		r = -ENOMEM;
-	if (r == 0 && (r = exec_plan(plan, path, s->argv)) == 0)
+	if (r == 0 && (r = exec_open(plan, K_AT_FDCWD, path)) >= 0 &&
+	    (r = exec_plan(plan, r, s->argv)) == 0)
 		r = exec_load(plan, path, s->envp, &regs);
 	kfree(plan);
 	if (r < 0) {

@@ -67,14 +67,20 @@ struct elf_pair;
 #define ELF_HEAD 1024
 struct exec_plan {
 	struct elf_pair *elf;  /* prog and its interpreter, open (loader.c) */
-	char prog[4096];
+	char prog[4096];       /* the file that runs, canonical (/proc/self/exe) */
 	char interp[4][256], arg[4][256];
+	char script[4096];     /* the script execve named, canonical */
 	char *vec[4][EXEC_MAX_ARGS + 3];
 	char **argv;
 };
-/* Fills p; on success p->elf holds the open files, which exec_load
- * releases (execve always loads a plan that succeeded). */
-int exec_plan(struct exec_plan *p, const char *path, char *const *argv);
+/* Open the program execve names, a regular file with an execute bit:
+ * its descriptor for exec_plan (its canonical path in p->prog), or
+ * -errno. As on Linux, this comes before execve looks at argv and envp. */
+int exec_open(struct exec_plan *p, int dirfd, const char *path);
+/* Fills p from the program open at fd (exec_open; fd is consumed); on
+ * success p->elf holds the open files, which exec_load releases (execve
+ * always loads a plan that succeeded). */
+int exec_plan(struct exec_plan *p, int fd, char *const *argv);
 /* Load the planned program; execfn is the name the caller used. */
 int exec_load(struct exec_plan *p, const char *execfn, char *const *envp, struct cpu_regs *out);
 int elf_open(int fd, const char *head, size_t got, struct elf_pair **out);

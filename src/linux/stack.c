@@ -177,50 +177,77 @@ static int parse_shebang(const char *head, size_t got, char *interp, char *arg, 
 	return 1;
 }
 
+/* One open and one fstat; the file's path, as the VFS resolved it
+ * (canonical), goes into name. O_NONBLOCK keeps a FIFO from blocking the
+ * open; it is refused by the mode check like every other non-regular
+ * file. */
+static int open_program(int dirfd, const char *path, char *name, size_t n)
+{
+	struct b_stat st;
+	int fd = vfs_openat(dirfd, path, K_O_RDONLY | K_O_CLOEXEC | K_O_NONBLOCK | K_O_NOCTTY, 0);
+	if (fd < 0) {
+		/* Linux says EACCES for anything that is no regular file
+		 * (a socket, say, whose open fails otherwise). */
+		if (fd != -ENOENT && vfs_statat(dirfd, path, 0, &st) == 0 &&
+		    (st.mode & K_S_IFMT) != K_S_IFREG)
+			return -EACCES;
+		return fd;
+	}
+	int r = file_stat(fd, &st);
+	if (r == 0 && ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111)))
+		r = -EACCES;
+	if (r == 0)
+		r = fd_path(fd, name, n);
+	if (r < 0) {
+		fd_close(fd);
+		return r;
+	}
+	return fd;
+}
+
 /* Follow "#!" interpreters (up to four levels, as Linux does) from path
  * to the ELF program that will really run, rewriting argv on the way, and
  * check that program. Changes nothing, so execve can still fail cleanly. */
-int exec_plan(struct exec_plan *p, const char *path, char *const *argv)
+int exec_open(struct exec_plan *p, int dirfd, const char *path)
+{
+	return open_program(dirfd, path, p->prog, sizeof(p->prog));
+}
+
+int exec_plan(struct exec_plan *p, int fd, char *const *argv)
 {
 	int argc = count(argv);
-	const char *cur = path;
+	const char *cur = NULL;
 	p->argv = (char **)argv;
 	p->elf = NULL;
 	for (int level = 0;; level++) {
-		struct b_stat st;
-		int r = vfs_statat(K_AT_FDCWD, cur, 0, &st);
-		if (r < 0)
-			return r;
-		if ((st.mode & K_S_IFMT) == K_S_IFDIR)
-			return -EACCES;
-		if ((st.mode & K_S_IFMT) != K_S_IFREG || !(st.mode & 0111))
-			return -EACCES;
 		/* One open and one read serve the "#!" line, or the ELF
 		 * headers, and the file stays open until exec_load maps it. */
 		char head[ELF_HEAD];
-		int fd = vfs_openat(K_AT_FDCWD, cur, K_O_RDONLY | K_O_CLOEXEC, 0);
+		if (level)
+			fd = open_program(K_AT_FDCWD, cur, p->prog, sizeof(p->prog));
 		if (fd < 0)
 			return fd;
 		long got = file_pread(fd, head, sizeof(head), 0);
-		r = got < 0 ? (int)got : parse_shebang(head, (size_t)got, p->interp[level], p->arg[level],
-						      sizeof(p->interp[0]));
+		int r = got < 0 ? (int)got : parse_shebang(head, (size_t)got, p->interp[level],
+							   p->arg[level], sizeof(p->interp[0]));
 		if (r != 0)
 			fd_close(fd);
 		if (r < 0)
 			return r;
-		if (r == 0) {
-			strlcpy(p->prog, cur, sizeof(p->prog));
+		if (r == 0)
 			return elf_open(fd, head, (size_t)got, &p->elf);
-		}
 		if (level == 3)
 			return -ELOOP;
-		/* [interp, arg?, script, the rest of argv] */
+		/* [interp, arg?, script, the rest of argv]; the script as
+		 * the VFS resolved it, an interpreter's as its "#!" names it. */
+		if (level == 0)
+			strlcpy(p->script, p->prog, sizeof(p->script));
 		char **nv = p->vec[level];
 		int n = 0;
 		nv[n++] = p->interp[level];
 		if (p->arg[level][0])
 			nv[n++] = p->arg[level];
-		nv[n++] = (char *)cur;
+		nv[n++] = level ? (char *)cur : p->script;
 		for (int k = 1; k < argc && n < EXEC_MAX_ARGS + 2; k++)
 			nv[n++] = p->argv[k];
 		nv[n] = NULL;

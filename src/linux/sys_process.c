@@ -179,19 +179,18 @@ static char **copy_vector(long uvec, char *space, size_t *used, int *err)
 	return vec;
 }
 
+unsigned long linux_images;
+
 static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 {
-	char path[L_PATH_MAX], canon[L_PATH_MAX];
+	char path[L_PATH_MAX];
 	long r = get_path(path, upath);
 	if (r < 0)
 		return r;
 	if (!path[0] && !(flags & K_AT_EMPTY_PATH))
 		return -ENOENT;
-	if (!path[0])
-		r = fd_path(dirfd, canon, sizeof(canon));
-	else
-		r = vfs_realpath(dirfd, path, canon, sizeof(canon));
-	if (r < 0)
+	/* AT_EMPTY_PATH: the file dirfd holds, by its path. */
+	if (!path[0] && (r = fd_path(dirfd, path, sizeof(path))) < 0)
 		return r;
 	char *space = kmalloc(ARG_SPACE);
 	struct exec_plan *plan = kmalloc(sizeof(*plan));
@@ -201,11 +200,14 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 		return -ENOMEM;
 	}
 	size_t used = 0;
-	int err = 0;
-	char **argv = copy_vector(uargv, space, &used, &err);
+	int err = exec_open(plan, dirfd, path);
+	int fd = err;
+	char **argv = err < 0 ? NULL : copy_vector(uargv, space, &used, &err);
 	char **envp = argv ? copy_vector(uenvp, space, &used, &err) : NULL;
 	if (envp)
-		err = exec_plan(plan, canon, argv);
+		err = exec_plan(plan, fd, argv);
+	else if (fd >= 0)
+		fd_close(fd);
 	if (!envp || err < 0) {
 		kfree(space);
 		kfree(plan);
@@ -214,13 +216,14 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 	/* The point of no return: the old image goes. AT_EXECFN is the
 	 * name the caller used. */
 	exec_reset();
+	linux_images++;
 	struct cpu_regs *regs = cur_regs();
 	struct cpu_regs fresh;
-	r = exec_load(plan, path[0] ? path : canon, envp, &fresh);
+	r = exec_load(plan, path, envp, &fresh);
 	kfree(space);
 	kfree(plan);
 	if (r < 0) {
-		klog("bento: execve of %s failed after the old image was gone", canon);
+		klog("bento: execve of %s failed after the old image was gone", path);
 		proc_exit(11);
 	}
 	fresh.fpstate = regs->fpstate;
@@ -230,9 +233,8 @@ static long do_execve(int dirfd, long upath, long uargv, long uenvp, int flags)
 	thread_set_tls(0);
 	/* The name is the last part of the path as the caller gave it, so a
 	 * link such as /bin/sleep -> busybox names the process "sleep". */
-	const char *named = path[0] ? path : canon;
-	const char *base = strrchr(named, '/');
-	proc_set_name(base ? base + 1 : named);
+	const char *base = strrchr(path, '/');
+	proc_set_name(base ? base + 1 : path);
 	proc_note_exec();
 	proc_vfork_release();
 	return 0;

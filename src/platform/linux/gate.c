@@ -149,7 +149,15 @@ static void on_signal(int sig, struct host_siginfo *si, void *ucv)
 		return;
 	}
 	__atomic_store_n(&cpu->noted, 1, __ATOMIC_RELEASE);
-	if (window) {
+	/* Two signals that arrive together (a trap's SIGSYS and a pending
+	 * SIGCHLD, or a kick and the SIGCHLD after it) are delivered one on
+	 * top of the other: the second interrupts the first's handler before
+	 * its first instruction. That handler then runs in full and looks at
+	 * what was noted (on_sigsys on its way out, on_signal in
+	 * signals_deliver or through its own kick), so no kick is needed
+	 * here; it cost a self-signal, and often a second one, each time a
+	 * child's host SIGCHLD met the parent's next trap. */
+	if (window && pc != (char *)on_sigsys && pc != (char *)on_signal) {
 		/* The interrupted handler is about to return to the guest (or
 		 * has just left it) without another look: a kick, blocked
 		 * until that handler's own sigreturn restores the guest's

@@ -421,20 +421,50 @@ static int patch_site(const struct window *w, uintptr_t t)
  * saves; a short-lived program (an exec'd /bin/true) then traps a few
  * times and rewrites nothing. Counts are kept per site address in a small
  * table; a collision only moves a rewrite earlier or later.
+ *
+ * The counts are of one process image: each record carries the image it
+ * was counted in (linux_images), and one of an earlier image counts as
+ * empty. Static memory survives exec, and ld.so lands at the same address
+ * in every image, so without that a parent's start-up counts, inherited by
+ * each forked child, pushed ld.so's sites over the threshold in every
+ * image the child exec'd: a rewrite each for calls that then ran once or
+ * twice. A fork child keeps its parent's counts: it runs the same image.
+ * (Tagging records instead of clearing the table keeps exec from writing,
+ * and so copying, the table's pages.)
  */
 #define REWRITE_AFTER 4
-#define NTRAPS 512
-static struct { uintptr_t sc; uint32_t count; } traps[NTRAPS];
+#define IMAGE_WARMUP 32
+#define NTRAPS 511
+/* Two pages, so that a fork child copies two when it counts. */
+static struct {
+	uint32_t image, image_traps; /* the image counted; its traps so far */
+	uint64_t pad;
+	struct { uintptr_t sc; uint32_t count, image; } site[NTRAPS];
+} traps __attribute__((aligned(4096)));
 
-/* Counts a trap at sc (caller holds rewrite_lock): is it time to rewrite? */
+/* Counts a trap at sc (caller holds rewrite_lock): is it time to rewrite?
+ * Not before the image has trapped IMAGE_WARMUP times in all: a rewrite
+ * (decode, two mprotect, a copied code page: ~20 us) costs about eight
+ * traps, and an image that ends within a few dozen calls (an exec'd
+ * /bin/true makes ~22) never gets that back: its busiest site, ld.so's
+ * mmap, runs 8 times. A longer-lived image rewrites its sites of 4 traps
+ * or more at their first trap after its warm-up. */
 static int trapped_enough(uintptr_t sc)
 {
-	size_t i = (sc >> 1) % NTRAPS;
-	if (traps[i].sc != sc) {
-		traps[i].sc = sc;
-		traps[i].count = 0;
+	uint32_t image = (uint32_t)linux_images;
+	if (traps.image != image) {
+		traps.image = image;
+		traps.image_traps = 0;
 	}
-	return ++traps[i].count >= REWRITE_AFTER;
+	if (traps.image_traps < IMAGE_WARMUP)
+		traps.image_traps++;
+	size_t i = (sc >> 1) % NTRAPS;
+	if (traps.site[i].sc != sc || traps.site[i].image != image) {
+		traps.site[i].sc = sc;
+		traps.site[i].image = image;
+		traps.site[i].count = 0;
+	}
+	return ++traps.site[i].count >= REWRITE_AFTER && traps.image_traps >= IMAGE_WARMUP;
 }
 
 /* Sites seen: rewritten (start = the window) or refused (start = 0, so
