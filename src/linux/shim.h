@@ -69,7 +69,7 @@ struct exec_plan {
 	struct elf_pair *elf;  /* prog and its interpreter, open (loader.c) */
 	char prog[4096];       /* the file that runs, canonical (/proc/self/exe) */
 	char interp[4][256], arg[4][256];
-	char script[4096];     /* the script execve named, canonical */
+	char script[4096];     /* the script, as execve named it (exec_open) */
 	char *vec[4][EXEC_MAX_ARGS + 3];
 	char **argv;
 };

@@ -2,6 +2,7 @@
  * the Linux x86-64 ABI lays them out), shebang scripts, and the first
  * registers. */
 #include "linux/shim.h"
+#include "lib/fmt.h"
 
 #define STACK_SIZE (8UL << 20)
 #define MAX_ARGS 4096
@@ -210,6 +211,13 @@ static int open_program(int dirfd, const char *path, char *name, size_t n)
  * check that program. Changes nothing, so execve can still fail cleanly. */
 int exec_open(struct exec_plan *p, int dirfd, const char *path)
 {
+	/* The name a "#!" interpreter gets for the script is the path as the
+	 * caller gave it, or, relative to a directory descriptor, Linux's
+	 * /dev/fd/N/path form. */
+	if (dirfd == K_AT_FDCWD || path[0] == '/')
+		strlcpy(p->script, path, sizeof(p->script));
+	else
+		fmt_snprintf(p->script, sizeof(p->script), "/dev/fd/%d/%s", dirfd, path);
 	return open_program(dirfd, path, p->prog, sizeof(p->prog));
 }
 
@@ -239,9 +247,7 @@ int exec_plan(struct exec_plan *p, int fd, char *const *argv)
 		if (level == 3)
 			return -ELOOP;
 		/* [interp, arg?, script, the rest of argv]; the script as
-		 * the VFS resolved it, an interpreter's as its "#!" names it. */
-		if (level == 0)
-			strlcpy(p->script, p->prog, sizeof(p->script));
+		 * execve named it, an interpreter's as its "#!" names it. */
 		char **nv = p->vec[level];
 		int n = 0;
 		nv[n++] = p->interp[level];

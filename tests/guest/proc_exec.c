@@ -99,6 +99,21 @@ static void run(const char *label, const char *path, char *const argv[])
 	printf("%s: %s\n", label, wstr(st));
 }
 
+// execveat(dirfd of dir, name): Linux names the script /dev/fd/N/name.
+static void run_at(const char *label, const char *dir, const char *name)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+		syscall(SYS_execveat, dfd, name, (char *[]){ "at", "a", NULL }, environ, 0);
+		printf("%s: execveat failed: %s\n", label, ename(errno));
+		_exit(100);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	printf("%s: %s\n", label, wstr(st));
+}
+
 static void write_file(const char *path, const char *text, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -148,6 +163,14 @@ int main(int argc, char **argv)
 	run("#! /bin/echo script", DIR "/echo.sh", (char *[]){ "ignored", "x", "y", NULL });
 	write_file(DIR "/nested.sh", "#!" DIR "/script.sh\n", 0755);
 	run("script as interpreter of a script", DIR "/nested.sh", (char *[]){ "n", "arg", NULL });
+	// The interpreter gets the script's name as execve was given it.
+	symlink("script.sh", DIR "/link.sh");
+	chdir(DIR);
+	run("script by a relative path", "./script.sh", (char *[]){ "r", "a", NULL });
+	run("script by a bare name", "script.sh", (char *[]){ "r", "a", NULL });
+	run("script through a link", DIR "/link.sh", (char *[]){ "l", "a", NULL });
+	chdir("/");
+	run_at("script by execveat beneath a directory", DIR, "script.sh");
 
 	run("argv[0] preserved", "/proc/self/exe", (char *[]){ "custom-argv0", "helper-argv", "x", "", "y z", NULL });
 	char spid[16], sppid[16];
