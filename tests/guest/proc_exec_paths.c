@@ -47,22 +47,35 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-// The first n symbolic links of dir (sorted), through every lookup.
-static void links_of(const char *dir, int n)
+// The symbolic links in dir (to directories only, if dirs_only), sorted,
+// into names (4096 at most); their count, or -1 (printed) if dir cannot
+// be read.
+static int sorted_links(const char *dir, int dirs_only, char **names)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		printf("%s: %s\n", dir, ename(errno));
-		return;
+		return -1;
 	}
-	static char *names[4096];
 	int count = 0;
 	struct dirent *e;
-	while ((e = readdir(d)) && count < 4096)
-		if (e->d_type == DT_LNK)
+	struct stat st;
+	char p[PATH_MAX];
+	while ((e = readdir(d)) && count < 4096) {
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (e->d_type == DT_LNK && (!dirs_only || (stat(p, &st) == 0 && S_ISDIR(st.st_mode))))
 			names[count++] = strdup(e->d_name);
+	}
 	closedir(d);
 	qsort(names, count, sizeof(names[0]), by_name);
+	return count;
+}
+
+// The first n symbolic links of dir (sorted), through every lookup.
+static void links_of(const char *dir, int n)
+{
+	static char *names[4096];
+	int count = sorted_links(dir, 0, names);
 	for (int i = 0; i < count && i < n; i++) {
 		char p[PATH_MAX], real[PATH_MAX];
 		struct stat st, lst, fst;
@@ -94,23 +107,11 @@ static void links_of(const char *dir, int n)
 // Through the first n directory links of dir: an entry beneath each.
 static void dir_links_of(const char *dir, int n)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		printf("%s: %s\n", dir, ename(errno));
-		return;
-	}
 	static char *names[4096];
-	int count = 0;
 	struct dirent *e;
 	struct stat st;
 	char p[PATH_MAX];
-	while ((e = readdir(d)) && count < 4096) {
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (e->d_type == DT_LNK && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			names[count++] = strdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, count, sizeof(names[0]), by_name);
+	int count = sorted_links(dir, 1, names);
 	for (int i = 0; i < count; i++) {
 		if (i < n) {
 			char first[256] = "";
