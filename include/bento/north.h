@@ -258,6 +258,19 @@ int sock_getsockopt(int fd, int level, int name, void *uval, uint32_t *ulen);
 int sock_setsockopt(int fd, int level, int name, const void *uval, uint32_t len);
 /* getsockname (peer 0) / getpeername (peer 1); ulen as for accept. */
 int sock_getname(int fd, int peer, void *uaddr, uint32_t *ulen);
+/* Netlink sockets are bento's own, an emulation of NETLINK_ROUTE's
+ * read-only part (netlink.c); sock_create makes them, and the sock_*
+ * calls above say -ENOTSOCK for them. These take over then, with the
+ * same arguments, and say -ENOTSOCK for any other file. listen, accept
+ * and shutdown get netlink_unsupported's -EOPNOTSUPP. */
+int netlink_bind(int fd, const void *uaddr, uint32_t len);
+int netlink_connect(int fd, const void *uaddr, uint32_t len);
+int netlink_getname(int fd, int peer, void *uaddr, uint32_t *ulen);
+int netlink_getsockopt(int fd, int level, int name, void *uval, uint32_t *ulen);
+int netlink_setsockopt(int fd, int level, int name, const void *uval, uint32_t len);
+long netlink_sendmsg(int fd, struct k_msghdr *msg, int flags);
+long netlink_recvmsg(int fd, struct k_msghdr *msg, int flags);
+int netlink_unsupported(int fd);
 
 /* ---- Mount table (set up before the guest starts) --------------------- */
 

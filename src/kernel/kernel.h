@@ -122,6 +122,45 @@ int anon_inode_stat(struct file *f, struct b_stat *st);
 /* Their lseek: succeeds and stays at 0, as Linux's noop_llseek. */
 long anon_inode_seek(struct file *f, int64_t off, int whence);
 
+/* ---- network interfaces and netlink ------------------------------------ */
+
+/* The guest's interfaces (netif.c): a constant table, lo only. */
+struct netif_addr {
+	int family;         /* AF_INET or AF_INET6 */
+	int prefix;
+	uint8_t addr[16];
+};
+struct netif {
+	int index;
+	const char *name;
+	unsigned short type;  /* ARPHRD_* */
+	unsigned flags;       /* IFF_* */
+	int mtu, txqlen;
+	uint8_t hwaddr[6];
+	const struct netif_addr *addrs;
+	int naddrs;
+};
+/* The i-th interface (from 0), or NULL past the last. */
+const struct netif *netif_at(int i);
+const struct netif *netif_by_index(int index);
+const struct netif *netif_by_name(const char *name);
+/* SIOCGIF* requests on any socket (ifreq/ifconf in guest memory):
+ * -ENODEV for an unknown interface, -EPERM for SIOCSIF*, -ENOTTY for
+ * requests that are not about interfaces. */
+int netif_ioctl(unsigned long req, void *uarg);
+/* The NETLINK_ROUTE requests of one sent datagram (rtnetlink.c): every
+ * reply datagram goes to out(ctx, data, len) (data NULL: a reply was
+ * lost for want of memory), with portid in its messages. */
+struct rtnl_peer {
+	uint32_t portid;
+	int cap_ack;        /* NETLINK_CAP_ACK: errors without the request */
+	void (*out)(void *ctx, const char *data, size_t len);
+	void *ctx;
+};
+void rtnl_requests(const struct rtnl_peer *p, const char *b, size_t n);
+/* socket(AF_NETLINK, type, protocol) (netlink.c): a new descriptor. */
+int netlink_create(int type, int protocol);
+
 /* ---- file systems ----------------------------------------------------- */
 
 /* Operations of a mounted file system. rel is a path inside the mount:

@@ -756,12 +756,13 @@ static short sock_poll(struct file *f, short events)
 	return rev;
 }
 
-/* FIONREAD (= SIOCINQ) only; FIONBIO and FIOCLEX are generic. */
+/* FIONREAD (= SIOCINQ), and the interface requests (SIOCGIF*: netif.c)
+ * that any Linux socket answers; FIONBIO and FIOCLEX are generic. */
 static int sock_ioctl(struct file *f, unsigned long req, void *uarg)
 {
 	struct sock *s = f->priv;
 	if (req != 0x541B)
-		return -ENOTTY;
+		return netif_ioctl(req, uarg);
 	int fd = recv_handle(f, s);
 	if (fd < 0 || (is_unix(s) && s->state == U_LISTEN)) {
 		int zero = 0;
@@ -851,8 +852,10 @@ int sock_create(int domain, int type, int protocol)
 		h = plat_socket(domain, base, protocol);
 		if (h < 0)
 			return h;
+	} else if (domain == 16 /* AF_NETLINK */) {
+		return netlink_create(type, protocol); /* emulated: netlink.c */
 	} else {
-		return -EAFNOSUPPORT; /* netlink, packet, ...: not passed through */
+		return -EAFNOSUPPORT; /* packet, ...: not passed through */
 	}
 	struct file *f = sock_wrap(h, domain, base, flags);
 	if (!f) {

@@ -26,6 +26,21 @@ _Static_assert(sizeof(struct l_mmsghdr) == 64, "struct mmsghdr");
 #define MSG_DONTWAIT_L 0x40
 #define MSG_WAITFORONE_L 0x10000
 
+/* Netlink sockets are bento's own (netlink.c): socket.c's calls say
+ * ENOTSOCK for them, and the netlink calls answer instead (no cost for
+ * the other sockets). */
+static long send_k(int fd, struct k_msghdr *m, int flags)
+{
+	long r = sock_sendmsg(fd, m, flags);
+	return r != -ENOTSOCK ? r : netlink_sendmsg(fd, m, flags);
+}
+
+static long recv_k(int fd, struct k_msghdr *m, int flags)
+{
+	long r = sock_recvmsg(fd, m, flags);
+	return r != -ENOTSOCK ? r : netlink_recvmsg(fd, m, flags);
+}
+
 SYSCALL(socket)
 {
 	return sock_create((int)a0, (int)a1, (int)a2);
@@ -49,56 +64,66 @@ SYSCALL(bind)
 {
 	if ((int)a2 < 0)
 		return -EINVAL;
-	return sock_bind((int)a0, (const void *)a1, (uint32_t)a2);
+	long r = sock_bind((int)a0, (const void *)a1, (uint32_t)a2);
+	return r != -ENOTSOCK ? r : netlink_bind((int)a0, (const void *)a1, (uint32_t)a2);
 }
 
 SYSCALL(connect)
 {
 	if ((int)a2 < 0)
 		return -EINVAL;
-	return sock_connect((int)a0, (const void *)a1, (uint32_t)a2);
+	long r = sock_connect((int)a0, (const void *)a1, (uint32_t)a2);
+	return r != -ENOTSOCK ? r : netlink_connect((int)a0, (const void *)a1, (uint32_t)a2);
 }
 
 SYSCALL(listen)
 {
-	return sock_listen((int)a0, (int)a1);
+	long r = sock_listen((int)a0, (int)a1);
+	return r != -ENOTSOCK ? r : netlink_unsupported((int)a0);
 }
 
 SYSCALL(accept)
 {
-	return sock_accept((int)a0, (void *)a1, (uint32_t *)a2, 0);
+	long r = sock_accept((int)a0, (void *)a1, (uint32_t *)a2, 0);
+	return r != -ENOTSOCK ? r : netlink_unsupported((int)a0);
 }
 
 SYSCALL(accept4)
 {
-	return sock_accept((int)a0, (void *)a1, (uint32_t *)a2, (int)a3);
+	long r = sock_accept((int)a0, (void *)a1, (uint32_t *)a2, (int)a3);
+	return r != -ENOTSOCK ? r : netlink_unsupported((int)a0);
 }
 
 SYSCALL(shutdown)
 {
-	return sock_shutdown((int)a0, (int)a1);
+	long r = sock_shutdown((int)a0, (int)a1);
+	return r != -ENOTSOCK ? r : netlink_unsupported((int)a0);
 }
 
 SYSCALL(getsockname)
 {
-	return sock_getname((int)a0, 0, (void *)a1, (uint32_t *)a2);
+	long r = sock_getname((int)a0, 0, (void *)a1, (uint32_t *)a2);
+	return r != -ENOTSOCK ? r : netlink_getname((int)a0, 0, (void *)a1, (uint32_t *)a2);
 }
 
 SYSCALL(getpeername)
 {
-	return sock_getname((int)a0, 1, (void *)a1, (uint32_t *)a2);
+	long r = sock_getname((int)a0, 1, (void *)a1, (uint32_t *)a2);
+	return r != -ENOTSOCK ? r : netlink_getname((int)a0, 1, (void *)a1, (uint32_t *)a2);
 }
 
 SYSCALL(getsockopt)
 {
-	return sock_getsockopt((int)a0, (int)a1, (int)a2, (void *)a3, (uint32_t *)a4);
+	long r = sock_getsockopt((int)a0, (int)a1, (int)a2, (void *)a3, (uint32_t *)a4);
+	return r != -ENOTSOCK ? r : netlink_getsockopt((int)a0, (int)a1, (int)a2, (void *)a3, (uint32_t *)a4);
 }
 
 SYSCALL(setsockopt)
 {
 	if ((int)a4 < 0)
 		return -EINVAL;
-	return sock_setsockopt((int)a0, (int)a1, (int)a2, (const void *)a3, (uint32_t)a4);
+	long r = sock_setsockopt((int)a0, (int)a1, (int)a2, (const void *)a3, (uint32_t)a4);
+	return r != -ENOTSOCK ? r : netlink_setsockopt((int)a0, (int)a1, (int)a2, (const void *)a3, (uint32_t)a4);
 }
 
 SYSCALL(sendto)
@@ -109,7 +134,7 @@ SYSCALL(sendto)
 		return -EINVAL;
 	if (!a4)
 		m.namelen = 0;
-	return sock_sendmsg((int)a0, &m, (int)a3);
+	return send_k((int)a0, &m, (int)a3);
 }
 
 SYSCALL(recvfrom)
@@ -126,7 +151,7 @@ SYSCALL(recvfrom)
 		m.uname = (void *)a4;
 		m.namelen = (uint32_t)len;
 	}
-	long r = sock_recvmsg((int)a0, &m, (int)a3);
+	long r = recv_k((int)a0, &m, (int)a3);
 	if (r >= 0 && a4 && copy_out(ulen, &m.namelen, sizeof(m.namelen)) < 0)
 		return -EFAULT;
 	return r;
@@ -163,7 +188,7 @@ static long sendmsg_one(int fd, const struct l_msghdr *um, int flags, struct k_i
 	struct l_msghdr lm;
 	struct k_msghdr km;
 	long r = get_msghdr(um, &lm, &km, iov);
-	return r < 0 ? r : sock_sendmsg(fd, &km, flags);
+	return r < 0 ? r : send_k(fd, &km, flags);
 }
 
 /* After a receive: the address length, control length and flags go back
@@ -175,7 +200,7 @@ static long recvmsg_one(int fd, struct l_msghdr *um, int flags, struct k_iovec *
 	long r = get_msghdr(um, &lm, &km, iov);
 	if (r < 0)
 		return r;
-	r = sock_recvmsg(fd, &km, flags);
+	r = recv_k(fd, &km, flags);
 	if (r < 0)
 		return r;
 	int32_t fl = km.flags;
@@ -282,7 +307,7 @@ long socket_vector_io(int fd, long uiov, long cnt, int writing)
 	if (cnt && copy_in(iov, (const void *)uiov, (size_t)cnt * sizeof(*iov)) < 0)
 		r = -EFAULT;
 	else
-		r = writing ? sock_sendmsg(fd, &m, 0) : sock_recvmsg(fd, &m, 0);
+		r = writing ? send_k(fd, &m, 0) : recv_k(fd, &m, 0);
 	kfree(iov);
 	return r;
 }

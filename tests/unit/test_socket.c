@@ -2,7 +2,8 @@
  * socket pairs: pairs, non-blocking reads, datagram boundaries, SCM_RIGHTS
  * in both directions, AF_UNIX names (path names in host mounts, abstract
  * names, autobind; stream, seqpacket, datagram; addresses as the guest
- * gave them), a listener travelling with SCM_RIGHTS, and the refusals. */
+ * gave them), a listener travelling with SCM_RIGHTS, the refusals, and
+ * the emulated netlink (netlink.c). */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -303,7 +304,9 @@ static void test_refusals(void **state)
 {
 	(void)state;
 	assert_err(sock_create(2 /* AF_INET */, SOCK_STREAM_T, 0), EAFNOSUPPORT);
-	assert_err(sock_create(16 /* AF_NETLINK */, SOCK_DGRAM_T, 0), EAFNOSUPPORT);
+	assert_err(sock_create(17 /* AF_PACKET */, SOCK_DGRAM_T, 0), EAFNOSUPPORT);
+	assert_err(sock_create(16 /* AF_NETLINK */, SOCK_STREAM_T, 0), ESOCKTNOSUPPORT);
+	assert_err(sock_create(16, SOCK_DGRAM_T, 16 /* NETLINK_GENERIC */), EPROTONOSUPPORT);
 	assert_err(sock_create(AF_UNIX_T, SOCK_STREAM_T | 0x100, 0), EINVAL);
 	int sv[2];
 	assert_err(sock_pair(2, SOCK_STREAM_T, 0, sv), EAFNOSUPPORT);
@@ -318,6 +321,61 @@ static void test_refusals(void **state)
 	assert_err(sock_bind(s, &a, 200), EINVAL);
 }
 
+/* An emulated NETLINK_ROUTE socket (netlink.c): an RTM_GETADDR dump of
+ * AF_INET answers lo's 127.0.0.1/8, then NLMSG_DONE; a change is refused
+ * with NLMSG_ERROR -EPERM; a too-small buffer truncates. */
+struct nlreq { uint32_t len; uint16_t type, flags; uint32_t seq, pid; uint8_t family, pad[3]; };
+
+static long nl_ask(int fd, uint16_t type, uint16_t flags, uint8_t family)
+{
+	struct nlreq q = { sizeof(q), type, flags, 7, 0, family, { 0 } };
+	struct k_iovec iov = { &q, sizeof(q) };
+	struct k_msghdr m = { .iov = &iov, .iovlen = 1 };
+	return netlink_sendmsg(fd, &m, 0);
+}
+
+static long nl_get(int fd, void *buf, size_t n, int flags, int *mflags)
+{
+	struct k_iovec iov = { buf, n };
+	struct k_msghdr m = { .iov = &iov, .iovlen = 1 };
+	long r = netlink_recvmsg(fd, &m, flags);
+	*mflags = m.flags;
+	return r;
+}
+
+static void test_netlink(void **state)
+{
+	(void)state;
+	int fd = sock_create(16, SOCK_DGRAM_T | SOCK_NONBLOCK_T, 0);
+	assert_true(fd >= 0);
+	assert_err(sock_listen(fd, 1), ENOTSOCK); /* socket.c leaves it to netlink.c */
+	assert_err(netlink_unsupported(fd), EOPNOTSUPP);
+	uint32_t buf[256], fl;
+	int mflags;
+	assert_err(nl_get(fd, buf, sizeof(buf), 0, &mflags), EAGAIN);
+	assert_int_equal(nl_ask(fd, 22 /* RTM_GETADDR */, 0x301 /* REQUEST|DUMP */, 2), sizeof(struct nlreq));
+	long n = nl_get(fd, buf, sizeof(buf), 0, &mflags);
+	assert_true(n > 24);
+	assert_int_equal(buf[0], n);                 /* one message */
+	assert_int_equal(buf[1] & 0xffff, 20);       /* RTM_NEWADDR */
+	assert_int_equal(buf[2], 7);                 /* the request's seq */
+	fl = buf[4];                                 /* family 2, prefix 8 */
+	assert_int_equal(fl & 0xffff, 0x0802);
+	assert_int_equal(nl_get(fd, buf, sizeof(buf), 0, &mflags), 20);
+	assert_int_equal(buf[1] & 0xffff, 3);        /* NLMSG_DONE */
+	assert_int_equal(nl_ask(fd, 20 /* RTM_NEWADDR */, 0x5 /* REQUEST|ACK */, 2), sizeof(struct nlreq));
+	assert_int_equal(nl_get(fd, buf, sizeof(buf), 0, &mflags), 16 + 4 + sizeof(struct nlreq));
+	assert_int_equal(buf[1] & 0xffff, 2);        /* NLMSG_ERROR */
+	assert_int_equal((int32_t)buf[4], -EPERM);
+	assert_int_equal(nl_ask(fd, 18 /* RTM_GETLINK */, 0x301, 0), sizeof(struct nlreq));
+	n = nl_get(fd, buf, 8, 0x2 | 0x20 /* PEEK|TRUNC */, &mflags);
+	assert_int_equal(n, buf[0]);                 /* the whole length */
+	assert_true(mflags & 0x20);
+	assert_int_equal(nl_get(fd, buf, 8, 0, &mflags), 8);
+	assert_int_equal(nl_get(fd, buf, sizeof(buf), 0, &mflags), 20); /* the rest went */
+	fd_close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +387,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_abstract_and_datagrams, teardown),
 		cmocka_unit_test_teardown(test_listener_travels, teardown),
 		cmocka_unit_test_teardown(test_refusals, teardown),
+		cmocka_unit_test_teardown(test_netlink, teardown),
 	};
 	return cmocka_run_group_tests_name("socket", tests, group_setup, NULL);
 }
