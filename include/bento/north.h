@@ -367,6 +367,10 @@ int cred_setresuid(int r, int e, int s);
 int cred_setresgid(int r, int e, int s);
 int cred_getgroups(int n, uint32_t *list);
 int cred_setgroups(int n, const uint32_t *list);
+/* Supplementary groups a process can hold (Linux NGROUPS_MAX). */
+#define K_NGROUPS_MAX 65536
+/* Is gid the caller's, as a supplementary group? */
+int cred_in_group(uint32_t gid);
 int proc_umask(int mask);
 /* Process name (comm), 16 bytes with NUL. */
 void proc_get_name(char *buf);

@@ -305,7 +305,7 @@ struct process {
 	int umask;
 	int ruid, euid, suid, rgid, egid, sgid;
 	int ngroups;
-	uint32_t groups[32];
+	uint32_t *groups;            /* heap; replaced whole under lock */
 	char name[16];
 	uint64_t rlim[16][2];
 	struct k_sigaction actions[K_NSIG + 1];

@@ -177,8 +177,12 @@ static void status_ids(struct pbuf *b, const struct pctx *c)
 	pb_printf(b, "Uid:\t%d\t%d\t%d\t%d\n", p->ruid, p->euid, p->suid, p->euid);
 	pb_printf(b, "Gid:\t%d\t%d\t%d\t%d\n", p->rgid, p->egid, p->sgid, p->egid);
 	pb_printf(b, "FDSize:\t%d\nGroups:\t", fd_table_size());
-	for (int i = 0; i < p->ngroups && i < 32; i++)
-		pb_printf(b, "%s%u", i ? " " : "", p->groups[i]);
+	int ng = cred_getgroups(0, NULL);
+	uint32_t *groups = ng > 0 ? kmalloc(sizeof(*groups) * (size_t)ng) : NULL;
+	if (groups && (ng = cred_getgroups(ng, groups)) > 0)
+		for (int i = 0; i < ng; i++)
+			pb_printf(b, "%s%u", i ? " " : "", groups[i]);
+	kfree(groups);
 	pb_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", c->pid, c->tid,
 		  proc_getpgid(0), proc_getsid(0));
 }

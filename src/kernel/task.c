@@ -114,26 +114,65 @@ int cred_setresgid(int r, int e, int s)
 	return set_ids(&p->rgid, &p->egid, &p->sgid, r, e, s, p->euid == 0);
 }
 
+/* The list is read and replaced under the process lock: another thread
+ * may be setting it (setgroups acts for the whole process). */
 int cred_getgroups(int n, uint32_t *list)
 {
 	struct process *p = kproc;
-	if (n == 0)
-		return p->ngroups;
-	if (n < p->ngroups)
-		return -EINVAL;
-	memcpy(list, p->groups, sizeof(uint32_t) * p->ngroups);
-	return p->ngroups;
+	spin_lock(&p->lock);
+	int count = p->ngroups;
+	if (n >= count && n)
+		memcpy(list, p->groups, sizeof(uint32_t) * (size_t)count);
+	spin_unlock(&p->lock);
+	return n && n < count ? -EINVAL : count;
 }
 
+int cred_in_group(uint32_t gid)
+{
+	struct process *p = kproc;
+	int found = 0;
+	spin_lock(&p->lock);
+	for (int i = 0; i < p->ngroups && !found; i++)
+		found = p->groups[i] == gid;
+	spin_unlock(&p->lock);
+	return found;
+}
+
+/* Ascending, as Linux keeps the list (getgroups shows it sorted). */
+static void sort_groups(uint32_t *g, int n)
+{
+	for (int gap = n / 2; gap > 0; gap /= 2)
+		for (int i = gap; i < n; i++)
+			for (int j = i; j >= gap && g[j - gap] > g[j]; j -= gap) {
+				uint32_t t = g[j];
+				g[j] = g[j - gap];
+				g[j - gap] = t;
+			}
+}
+
+/* In Linux's order: EPERM, then EINVAL for a count over K_NGROUPS_MAX,
+ * then EFAULT when the caller could not read the list (NULL). */
 int cred_setgroups(int n, const uint32_t *list)
 {
 	struct process *p = kproc;
 	if (p->euid != 0)
 		return -EPERM;
-	if (n < 0 || n > 32)
+	if (n < 0 || n > K_NGROUPS_MAX)
 		return -EINVAL;
-	memcpy(p->groups, list, sizeof(uint32_t) * n);
+	if (n && !list)
+		return -EFAULT;
+	uint32_t *copy = n ? kmalloc(sizeof(*copy) * (size_t)n) : NULL;
+	if (n && !copy)
+		return -ENOMEM;
+	if (n)
+		memcpy(copy, list, sizeof(*copy) * (size_t)n);
+	sort_groups(copy, n);
+	spin_lock(&p->lock);
+	uint32_t *old = p->groups;
+	p->groups = copy;
 	p->ngroups = n;
+	spin_unlock(&p->lock);
+	kfree(old);
 	return 0;
 }
 

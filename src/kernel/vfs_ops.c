@@ -199,10 +199,8 @@ int vfs_accessat(int dirfd, const char *path, int mode, int flags)
 		return 0;
 	}
 	int shift = uid == (int)st.uid ? 6 : gid == (int)st.gid ? 3 : 0;
-	if (shift == 0)
-		for (int i = 0; i < p->ngroups; i++)
-			if (p->groups[i] == st.gid)
-				shift = 3;
+	if (shift == 0 && cred_in_group(st.gid))
+		shift = 3;
 	return ((st.mode >> shift) & mode) == (unsigned)mode ? 0 : -EACCES;
 }
 

@@ -63,28 +63,41 @@ SYSCALL(getresgid)
 
 SYSCALL(getgroups)
 {
-	uint32_t list[32];
 	int size = (int)a0;
 	if (size < 0)
 		return -EINVAL;
 	int n = cred_getgroups(0, NULL);
-	if (size == 0)
+	if (size == 0 || n == 0)
 		return n;
 	if (size < n)
 		return -EINVAL;
-	cred_getgroups(n, list);
-	return copy_out((void *)a1, list, sizeof(uint32_t) * (size_t)n) < 0 ? -EFAULT : n;
+	uint32_t *list = kmalloc(sizeof(*list) * (size_t)n);
+	if (!list)
+		return -ENOMEM;
+	long r = cred_getgroups(n, list); /* another thread may have changed it */
+	if (r > 0 && copy_out((void *)a1, list, sizeof(uint32_t) * (size_t)r) < 0)
+		r = -EFAULT;
+	kfree(list);
+	return r;
 }
 
+/* The list is read only when its size is valid; a list that cannot be
+ * read goes on as NULL, so that the rights are checked first. */
 SYSCALL(setgroups)
 {
-	uint32_t list[32];
 	int size = (int)a0;
-	if (size < 0 || size > 32)
-		return -EINVAL;
-	if (size && copy_in(list, (void *)a1, sizeof(uint32_t) * (size_t)size) < 0)
-		return -EFAULT;
-	return cred_setgroups((int)a0, list);
+	uint32_t *list = NULL;
+	if (size > 0 && size <= K_NGROUPS_MAX) {
+		if (!(list = kmalloc(sizeof(*list) * (size_t)size)))
+			return -ENOMEM;
+		if (copy_in(list, (void *)a1, sizeof(*list) * (size_t)size) < 0) {
+			kfree(list);
+			list = NULL;
+		}
+	}
+	long r = cred_setgroups(size, list);
+	kfree(list);
+	return r;
 }
 
 SYSCALL(getpgid) { return (int)a0 < 0 ? -ESRCH : proc_getpgid((int)a0); }
