@@ -238,7 +238,8 @@ int sock_accept(int fd, void *uaddr, uint32_t *ulen, int flags);
  * guest memory. recv sets namelen to the address's full length (the copy
  * is cut to the buffer), controllen to the control bytes written and
  * flags (MSG_TRUNC, MSG_CTRUNC, ...). Descriptors in SCM_RIGHTS are the
- * guest's: sent ones must be host-backed files or sockets (-EOPNOTSUPP
+ * guest's: sent ones must be host-backed files or sockets, or files whose
+ * state is in the shared arena (pipes, eventfds, timerfds; -EOPNOTSUPP
  * otherwise), received ones are installed as new descriptors. */
 struct k_iovec { void *ubase; size_t len; };
 struct k_msghdr {

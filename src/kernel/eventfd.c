@@ -136,6 +136,7 @@ static const struct file_ops eventfd_ops = {
 	.forked = eventfd_forked,
 	.stream = 1,
 	.poll_wakes = 1,
+	.arena_priv = 1,
 };
 
 int eventfd_create(unsigned int initval, int flags)

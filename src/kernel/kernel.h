@@ -58,6 +58,11 @@ struct file_ops {
 	/* Every readiness change is announced with kwake_shared, so pollers
 	 * may sleep until one instead of re-polling in small steps. */
 	int poll_wakes;
+	/* priv is an object in the shared arena that any process of the
+	 * sandbox may use, and forked counts its holders: a copy of the file
+	 * (ops, flags, path, priv) is valid in another process, so SCM_RIGHTS
+	 * can carry it (passfd.c). */
+	int arena_priv;
 };
 
 struct mount;
@@ -74,6 +79,30 @@ struct file {
 	void *priv;         /* per-kind state */
 	void *epitems;      /* epoll items watching this file (epoll.c) */
 };
+
+/* Bento's own files in SCM_RIGHTS messages (passfd.c). passfd_init:
+ * at start-up, before any fork. passfd_travels: f can be sent (an
+ * arena_priv file). passfd_send: a host placeholder handle to send in f's
+ * place, with a reference on f's shared object held until a receiver
+ * takes it, and its tag; -errno on failure. passfd_sent: the send of the
+ * n placeholders ph (tags) is over, sent or not (then their references
+ * go); closes them.
+ * passfd_receive: 1 when h (whose stat is st) is a placeholder, with the
+ * file it stands for in *out (NULL when out of memory; the caller still
+ * closes h; peek: a further copy, the message stays queued), else 0.
+ * passfd_sweep: release the references of messages dropped unreceived
+ * (socket closed, control data cut); unless force, only when many
+ * placeholders wait. */
+void passfd_init(void);
+int passfd_travels(struct file *f);
+int passfd_send(struct file *f, uint64_t tag[2]);
+void passfd_sent(const int *ph, const uint64_t (*tags)[2], int n, int sent);
+int passfd_receive(int h, const struct b_stat *st, int peek, struct file **out);
+void passfd_sweep(int force);
+/* socket.c's arena lock (with takeover from a dead holder); passfd.c's
+ * list and queue are under it too. */
+void sock_net_lock(void);
+void sock_net_unlock(void);
 
 /* Terminal job control (tty.c). */
 int tty_is_job_ioctl(unsigned long req);

@@ -191,6 +191,7 @@ static const struct file_ops pipe_ops = {
 	.forked = pipe_file_forked,
 	.stream = 1,
 	.poll_wakes = 1,
+	.arena_priv = 1,
 };
 
 /* Move the contents into a buffer of sz bytes. */

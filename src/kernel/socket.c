@@ -31,9 +31,15 @@
  * Blocking calls wait in bento (every host handle is non-blocking), in
  * slices that end when a guest signal becomes deliverable (-EINTR; the
  * shim restarts under SA_RESTART), honouring SO_RCVTIMEO/SO_SNDTIMEO.
- * SCM_RIGHTS carries guest descriptors as the host handles behind them:
- * only host files and sockets can travel (bento's pipes, tmpfs files and
- * event files cannot).
+ * SCM_RIGHTS carries guest descriptors as host handles: host files and
+ * sockets as their own (a unix socket's bento state and a host file's
+ * guest path and flags travel in small tables in the arena, keyed by host
+ * inode); bento's pipes, eventfds and timerfds, whose state is in the
+ * arena, as placeholders that the receiver exchanges for the shared
+ * object (passfd.c, which also releases those of messages never
+ * received). Files kept in one process's memory (bento's in-memory
+ * tmpfs, /proc and /dev files, epoll and signalfd files, unbound unix
+ * sockets) cannot travel: EOPNOTSUPP.
  */
 #include "kernel/kernel.h"
 #include "lib/fmt.h"
@@ -130,7 +136,7 @@ struct net_shared {
 	int po_items;                /* items waiting in the courier */
 	unsigned next_meta, next_passed;
 	struct { uint64_t dev, ino; struct sock s; } meta[METAS];
-	struct { uint64_t dev, ino; char path[256]; } passed[PASSED];
+	struct { uint64_t dev, ino; int flags; char path[256]; } passed[PASSED];
 };
 
 static struct net_shared *shared;
@@ -149,6 +155,7 @@ void sock_net_init(int mode)
 	if (!shared)
 		return;
 	shared->next_id = 1;
+	passfd_init();
 	if (plat_socketpair(AF_UNIX_K, SOCK_SEQPACKET_K, 0, po) < 0) {
 		po[0] = po[1] = -1;
 		return;
@@ -183,6 +190,16 @@ static void net_unlock(void)
 {
 	__atomic_store_n(&shared->owner, 0, __ATOMIC_RELEASE);
 	spin_unlock(&shared->lock);
+}
+
+void sock_net_lock(void)
+{
+	net_lock();
+}
+
+void sock_net_unlock(void)
+{
+	net_unlock();
 }
 
 static struct uname *name_by_id(uint64_t id)
@@ -648,6 +665,11 @@ static long do_recv(struct file *f, int fd, struct plat_msghdr *m, int flags, si
 		r = -EAGAIN;
 	}
 	kfree(hiov);
+	/* Descriptors that came without room for them (a read, a control
+	 * buffer too small) were closed by the host: among them perhaps
+	 * placeholders, whose references go now. */
+	if ((m->flags & MSG_CTRUNC_K) && is_unix(s))
+		passfd_sweep(1);
 	return done ? (long)done : r;
 }
 
@@ -783,9 +805,14 @@ static int sock_ioctl(struct file *f, unsigned long req, void *uarg)
 static void sock_release(struct file *f)
 {
 	struct sock *s = f->priv;
+	int unix_handle = is_unix(s) && f->host_fd >= 0;
 	if (f->host_fd >= 0)
 		plat_file_close(f->host_fd);
 	kfree(s);
+	/* Its last copy gone, the host drops the messages still queued to
+	 * it, and the placeholders of bento's files in them. */
+	if (unix_handle)
+		passfd_sweep(1);
 }
 
 static const struct file_ops sock_ops = {
@@ -1602,11 +1629,12 @@ static void passed_add(struct file *f)
 	unsigned i = shared->next_passed++ % PASSED;
 	shared->passed[i].dev = st.dev;
 	shared->passed[i].ino = st.ino;
+	shared->passed[i].flags = f->flags;
 	strlcpy(shared->passed[i].path, f->path, sizeof(shared->passed[i].path));
 	net_unlock();
 }
 
-static int passed_find(const struct b_stat *st, char *path, size_t n)
+static int passed_find(const struct b_stat *st, char *path, size_t n, int *flags)
 {
 	int found = 0;
 	if (!shared)
@@ -1616,6 +1644,7 @@ static int passed_find(const struct b_stat *st, char *path, size_t n)
 		if (shared->passed[i].path[0] && shared->passed[i].dev == st->dev &&
 		    shared->passed[i].ino == st->ino) {
 			strlcpy(path, shared->passed[i].path, n);
+			*flags = shared->passed[i].flags;
 			found = 1;
 		}
 	}
@@ -1623,12 +1652,43 @@ static int passed_find(const struct b_stat *st, char *path, size_t n)
 	return found;
 }
 
+/* What a message's descriptors hold while it is sent: their files, and
+ * the placeholders of bento's own files (passfd.c). */
+struct rights {
+	struct file *held[SCM_MAX_FD];
+	int nheld;
+	int ph[SCM_MAX_FD];
+	uint64_t tags[SCM_MAX_FD][2];
+	int nph;
+};
+
+/* The host handle that carries guest file g, or -errno: a host file's or
+ * socket's own (of unix sockets only those with a handle: bound,
+ * listening or connected), a placeholder for a pipe, eventfd or timerfd. */
+static int carrier_of(struct file *g, struct rights *rs)
+{
+	if (passfd_travels(g)) {
+		if (!rs->nph)
+			passfd_sweep(0);
+		int h = passfd_send(g, rs->tags[rs->nph]);
+		if (h >= 0)
+			rs->ph[rs->nph++] = h;
+		return h;
+	}
+	if ((g->ops != &host_file_ops && g->ops != &sock_ops) || g->host_fd < 0)
+		return -EOPNOTSUPP;
+	if (g->ops == &host_file_ops)
+		passed_add(g);
+	else if (is_unix(g->priv))
+		meta_put(g, g->priv);
+	return g->host_fd;
+}
+
 /* Replace the guest descriptors of SCM_RIGHTS in ctl by the host handles
- * behind them, holding their files in held (count in *nheld) until the
- * send is over; only host files and sockets travel (and of unix sockets
- * only those with a handle: bound, listening or connected). A process id
- * in SCM_CREDENTIALS that is the sender's own becomes its host pid. */
-static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld, int max)
+ * that carry them (carrier_of), holding their files in rs until the send
+ * is over. A process id in SCM_CREDENTIALS that is the sender's own
+ * becomes its host pid. */
+static int rights_to_host(char *ctl, size_t len, struct rights *rs)
 {
 	size_t off = 0;
 	while (off + sizeof(struct cmsg) <= len) {
@@ -1648,17 +1708,15 @@ static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld,
 				struct file *g = fd_get(gfd);
 				if (!g)
 					return -EBADF;
-				if ((g->ops != &host_file_ops && g->ops != &sock_ops) || g->host_fd < 0 ||
-				    *nheld >= max) {
+				if (rs->nheld >= SCM_MAX_FD) {
 					file_put(g);
-					return *nheld >= max ? -EINVAL : -EOPNOTSUPP;
+					return -EINVAL;
 				}
-				held[(*nheld)++] = g;
-				if (g->ops == &host_file_ops)
-					passed_add(g);
-				else if (is_unix(g->priv))
-					meta_put(g, g->priv);
-				memcpy(data + i * sizeof(int), &g->host_fd, sizeof(int));
+				rs->held[rs->nheld++] = g;
+				int h = carrier_of(g, rs);
+				if (h < 0)
+					return h;
+				memcpy(data + i * sizeof(int), &h, sizeof(int));
 			}
 		} else if (c.level == SOL_SOCKET_K && c.type == SCM_CREDENTIALS_K && dlen >= sizeof(int)) {
 			int pid;
@@ -1673,15 +1731,22 @@ static int rights_to_host(char *ctl, size_t len, struct file **held, int *nheld,
 	return 0;
 }
 
-/* A received host handle as a guest file: sockets as sockets (a unix
- * socket with the state it travelled with), anything else as a host file
- * (labelled with the sender's path when bento sent it). */
-static struct file *wrap_received(int h)
+/* A received host handle as a guest file: a placeholder as the bento file
+ * it stands for (passfd.c), sockets as sockets (a unix socket with the
+ * state it travelled with), anything else as a host file (with the
+ * sender's path and flags when bento sent it). peek: a MSG_PEEK receive. */
+static struct file *wrap_received(int h, int peek)
 {
 	struct b_stat st;
 	if (plat_file_stat(h, NULL, &st) < 0)
 		return NULL;
 	if ((st.mode & K_S_IFMT) == K_S_IFSOCK) {
+		struct file *pf;
+		if (passfd_receive(h, &st, peek, &pf)) {
+			if (pf)
+				plat_file_close(h);
+			return pf;
+		}
 		struct sock meta;
 		int domain = AF_UNIX_K, type = SOCK_STREAM_K;
 		uint32_t l = sizeof(int);
@@ -1706,11 +1771,12 @@ static struct file *wrap_received(int h)
 	}
 	char path[256];
 	struct mount *m = NULL;
-	if (passed_find(&st, path, sizeof(path)))
+	int flags = K_O_RDWR | K_O_LARGEFILE;
+	if (passed_find(&st, path, sizeof(path), &flags))
 		m = mount_find(path, NULL);
 	else
 		fmt_snprintf(path, sizeof(path), "anon_inode:[passed %llu]", (unsigned long long)st.ino);
-	return host_file_wrap(h, K_O_RDWR | K_O_LARGEFILE, path, m);
+	return host_file_wrap(h, flags, path, m);
 }
 
 static void close_rights(const char *data, size_t from, size_t n)
@@ -1725,7 +1791,7 @@ static void close_rights(const char *data, size_t from, size_t n)
 /* Turn the host handles of received SCM_RIGHTS into new guest
  * descriptors; when that fails (EMFILE), the rest is closed and the
  * control data cut there, with MSG_CTRUNC, as Linux does. */
-static void rights_from_host(char *ctl, size_t *len, int *mflags, int cloexec)
+static void rights_from_host(char *ctl, size_t *len, int *mflags, int cloexec, int peek)
 {
 	size_t off = 0;
 	int failed = 0;
@@ -1744,7 +1810,7 @@ static void rights_from_host(char *ctl, size_t *len, int *mflags, int cloexec)
 				}
 				int h, gfd = -EMFILE;
 				memcpy(&h, data + i * sizeof(int), sizeof(int));
-				struct file *g = wrap_received(h);
+				struct file *g = wrap_received(h, peek);
 				if (g)
 					gfd = install(g, cloexec);
 				else
@@ -1824,8 +1890,7 @@ long sock_sendmsg(int fd, struct k_msghdr *km, int flags)
 {
 	WITH_SOCK(fd, f, s);
 	struct plat_iovec *iov = NULL;
-	struct file *held[SCM_MAX_FD];
-	int nheld = 0;
+	struct rights *rs = NULL;
 	char a[ADDR_MAX];
 	char *ctl = NULL;
 	size_t total;
@@ -1854,15 +1919,27 @@ long sock_sendmsg(int fd, struct k_msghdr *km, int flags)
 			r = -ENOMEM;
 		else if (copy_in(ctl, km->ucontrol, km->controllen) < 0)
 			r = -EFAULT;
-		else
-			r = rights_to_host(ctl, km->controllen, held, &nheld, SCM_MAX_FD);
+		else if (!(rs = kmalloc(sizeof(*rs))))
+			r = -ENOMEM;
+		else {
+			rs->nheld = rs->nph = 0;
+			r = rights_to_host(ctl, km->controllen, rs);
+		}
 		m.control = ctl;
 		m.controllen = km->controllen;
 	}
 	if (r == 0)
 		r = do_send(f, &t, &m, flags, total);
-	for (int i = 0; i < nheld; i++)
-		file_put(held[i]);
+	if (rs) {
+		/* Not sent (an empty stream send sends nothing): the
+		 * placeholders' references go now, not at the next sweep. */
+		int unsent = r < 0 || (r == 0 && s->type == SOCK_STREAM_K);
+		if (rs->nph)
+			passfd_sent(rs->ph, (const uint64_t (*)[2])rs->tags, rs->nph, !unsent);
+		for (int i = 0; i < rs->nheld; i++)
+			file_put(rs->held[i]);
+		kfree(rs);
+	}
 	kfree(ctl);
 	kfree(iov);
 	io_done(f);
@@ -1898,11 +1975,15 @@ long sock_recvmsg(int fd, struct k_msghdr *km, int flags)
 	if (r == 0)
 		r = do_recv(f, recv_handle(f, s), &m, flags & ~MSG_CMSG_CLOEXEC_K, total, &from);
 	if (r >= 0) {
-		km->flags = m.flags;
+		/* The host is always asked for MSG_CMSG_CLOEXEC and echoes it. */
+		km->flags = (m.flags & ~MSG_CMSG_CLOEXEC_K) | (flags & MSG_CMSG_CLOEXEC_K);
 		km->controllen = 0;
 		if (ctl) {
 			size_t got = m.controllen;
-			rights_from_host(ctl, &got, &km->flags, !!(flags & MSG_CMSG_CLOEXEC_K));
+			rights_from_host(ctl, &got, &km->flags, !!(flags & MSG_CMSG_CLOEXEC_K),
+					 !!(flags & MSG_PEEK_K));
+			if ((km->flags & MSG_CTRUNC_K) && !(m.flags & MSG_CTRUNC_K))
+				passfd_sweep(1); /* we closed some (EMFILE) */
 			if (got && copy_out(km->ucontrol, ctl, got) < 0)
 				r = -EFAULT;
 			km->controllen = got;

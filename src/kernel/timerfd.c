@@ -129,6 +129,7 @@ static const struct file_ops timerfd_ops = {
 	.release = timerfd_release,
 	.forked = timerfd_forked,
 	.stream = 1,
+	.arena_priv = 1,
 };
 
 /* 0 realtime, 1 monotonic, 7 boottime; the alarm clocks (8, 9) count as

@@ -18,7 +18,8 @@ BENTO=$(t_abspath "$BENTO")
 read -r -a opts <<<"${BENTO_OPTS:-}"
 MODULES=(test_posix test_os test_fcntl test_select test_pipes test_time
 	test_tempfile test_glob test_shutil test_threading test_subprocess test_signal
-	test_selectors test_poll test_epoll test_wait4 test_fork1 test_popen test_mmap)
+	test_selectors test_poll test_epoll test_wait4 test_fork1 test_popen test_mmap
+	test_concurrent_futures)
 [ $# -gt 0 ] && MODULES=("$@")
 # A module that hangs fails after this long rather than stopping the suite.
 TIMEOUT=${PYREGR_TIMEOUT:-300}

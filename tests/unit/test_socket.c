@@ -147,10 +147,44 @@ static void test_rights(void **state)
 	assert_true(s2 >= 0);
 	assert_int_equal(file_write(s2, "via", 3), 3);
 	assert_int_equal(file_read(sp[1], buf, sizeof(buf)), 3);
-	/* Bento's own pipes are no host handles. */
-	assert_ok(pipe_create(pv, 0));
-	assert_err(send_fd(sv[0], pv[0]), EOPNOTSUPP);
+	/* Bento's own pipes travel as placeholders: the write end stays
+	 * open while in flight, the received end is the same pipe. */
+	assert_ok(pipe_create(pv, K_O_NONBLOCK));
+	assert_int_equal(send_fd(sv[0], pv[1]), 1);
+	assert_ok(fd_close(pv[1]));
+	assert_err(file_read(pv[0], buf, sizeof(buf)), EAGAIN);
+	int w = recv_fd(sv[1]);
+	assert_true(w >= 0);
+	assert_ok(fd_path(w, path, sizeof(path)));
+	assert_memory_equal(path, "pipe:[", 6);
+	assert_int_equal(file_write(w, "pipe", 4), 4);
+	assert_ok(fd_close(w));
+	assert_int_equal(file_read(pv[0], buf, sizeof(buf)), 4);
+	assert_int_equal(file_read(pv[0], buf, sizeof(buf)), 0);
+	assert_ok(fd_close(pv[0]));
+	/* Files of bento's in-memory tmpfs live in one process: refused. */
+	int t = vfs_openat(K_AT_FDCWD, "/t/private", K_O_RDWR | K_O_CREAT, 0600);
+	assert_true(t >= 0);
+	assert_err(send_fd(sv[0], t), EOPNOTSUPP);
 	assert_err(send_fd(sv[0], 999), EBADF);
+}
+
+/* A message never received: closing its socket releases the pipe end in
+ * it (the sweep of passfd.c). */
+static void test_rights_dropped(void **state)
+{
+	(void)state;
+	int sv[2], pv[2];
+	char c;
+	assert_ok(sock_pair(AF_UNIX_T, SOCK_STREAM_T, 0, sv));
+	assert_ok(pipe_create(pv, K_O_NONBLOCK));
+	assert_int_equal(send_fd(sv[0], pv[1]), 1);
+	assert_ok(fd_close(pv[1]));
+	assert_err(file_read(pv[0], &c, 1), EAGAIN);
+	assert_ok(fd_close(sv[0]));
+	assert_err(file_read(pv[0], &c, 1), EAGAIN);
+	assert_ok(fd_close(sv[1]));
+	assert_int_equal(file_read(pv[0], &c, 1), 0);
 }
 
 static void test_path_names(void **state)
@@ -383,6 +417,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_nonblock_and_poll, teardown),
 		cmocka_unit_test_teardown(test_dgram_boundaries, teardown),
 		cmocka_unit_test_teardown(test_rights, teardown),
+		cmocka_unit_test_teardown(test_rights_dropped, teardown),
 		cmocka_unit_test_teardown(test_path_names, teardown),
 		cmocka_unit_test_teardown(test_abstract_and_datagrams, teardown),
 		cmocka_unit_test_teardown(test_listener_travels, teardown),
