@@ -170,10 +170,11 @@ int main(void)
 	unlink(ds.sun_path);
 	unlink(dc.sun_path);
 
-	// Abstract names and autobind.
+	// Abstract names and autobind. The name holds the pid: natively the
+	// abstract names of every test run on the host share one namespace.
 	struct sockaddr_un ab = { .sun_family = AF_UNIX };
-	memcpy(ab.sun_path, "\0bento-gt-abstract", 18);
-	socklen_t ablen = offsetof(struct sockaddr_un, sun_path) + 18;
+	int abn = snprintf(ab.sun_path + 1, sizeof ab.sun_path - 1, "bento-gt-abstract-%d", (int)getpid());
+	socklen_t ablen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + abn);
 	int l = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	say("bind abstract", bind(l, (struct sockaddr *)&ab, ablen));
 	say("bind it again", bind(socket(AF_UNIX, SOCK_SEQPACKET, 0), (struct sockaddr *)&ab, ablen));

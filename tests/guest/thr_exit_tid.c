@@ -3,7 +3,8 @@
 // ESRCH. Linux wakes the joiner (CLONE_CHILD_CLEARTID) a moment before it
 // forgets the thread, so natively a few rounds in ten thousand still find
 // it; bento used to wake the joiner before forgetting the thread and found
-// it in most rounds. The test asks for ESRCH in at least 99% of rounds.
+// it in most rounds. The test asks for ESRCH in at least 90% of rounds (a loaded
+// machine widens Linux's own window; the old bento bug missed most rounds).
 #include "guest.h"
 #include <pthread.h>
 #include <signal.h>
@@ -58,8 +59,8 @@ int main(void)
 		else if (errno != ESRCH)
 			other++;
 	}
-	printf("tgkill(joined thread, 0) ESRCH in 99%% of rounds: %s\n", YN(tg_found * 100 < ROUNDS));
-	printf("tkill(joined thread, SIGUSR1) ESRCH in 99%% of rounds: %s\n", YN(tk_found * 100 < ROUNDS));
+	printf("tgkill(joined thread, 0) ESRCH in 90%% of rounds: %s\n", YN(tg_found * 10 < ROUNDS));
+	printf("tkill(joined thread, SIGUSR1) ESRCH in 90%% of rounds: %s\n", YN(tk_found * 10 < ROUNDS));
 	printf("other errors: %d\n", other);
 
 	// Long after the join, always ESRCH.
