@@ -20,6 +20,9 @@ MODULES=(test_posix test_os test_fcntl test_select test_pipes test_time
 	test_tempfile test_glob test_shutil test_threading test_subprocess test_signal
 	test_selectors test_poll test_epoll test_wait4 test_fork1 test_popen test_mmap
 	test_concurrent_futures)
+# Not in the default list: test_socket (passes here but for the two cases in
+# known.txt; which of its cases run depends on the host's network set-up, e.g.
+# IPv6 on lo natively, while the sandbox always has its own lo with ::1).
 [ $# -gt 0 ] && MODULES=("$@")
 # A module that hangs fails after this long rather than stopping the suite.
 TIMEOUT=${PYREGR_TIMEOUT:-300}
