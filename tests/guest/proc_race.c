@@ -5,6 +5,7 @@
 // multi-threaded child whose threads exit while signals arrive; SIGSTOP
 // and SIGCONT pairs leave the status alone; a group
 // kill racing with a child that keeps forking. Nothing may hang.
+// timeout: 120
 #include "guest.h"
 #include <pthread.h>
 #include <signal.h>

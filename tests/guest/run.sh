@@ -97,6 +97,10 @@ for name in "${names[@]}"; do
 	args=()
 	line=$(header "$src" args)
 	[ -n "$line" ] && eval "args=($line)"
+	# "// timeout: SECONDS" in the first lines: a longer limit for a test
+	# whose run time grows with the machine's load (signal floods).
+	T_TIMEOUT=$(header "$src" timeout)
+	T_TIMEOUT=${T_TIMEOUT:-${GUEST_TIMEOUT:-30}}
 	d=$out_dir/results/$name
 	rm -rf "$d"
 	mkdir -p "$d"
